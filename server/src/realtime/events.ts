@@ -1,0 +1,21 @@
+// Change events the writers publish with pg_notify inside their transaction (so they fire only on
+// commit) and every instance's hub LISTENs to. Small payloads: ids and seqs, never content.
+import { sql, type SQL } from 'drizzle-orm';
+
+export const EVENTS_CHANNEL = 'support_chat_events';
+
+export type ChatEvent =
+  /** A message was stored with this seq. */
+  | { e: 'message'; chat_id: string; seq: number; sender_type: 'user' | 'admin' }
+  /** Chat-level state changed (archive, unarchive, admin viewed, contact details). */
+  | { e: 'chat'; chat_id: string }
+  /** The user read admin messages up to this seq. */
+  | { e: 'read'; chat_id: string; up_to_seq: number; read_at: string }
+  /** Someone is typing (not persisted). */
+  | { e: 'typing'; chat_id: string; sender_type: 'user' | 'admin'; typing: boolean }
+  /** The chat and its user were deleted (data-rights request). */
+  | { e: 'deleted'; chat_id: string };
+
+export function notifyStatement(event: ChatEvent): SQL {
+  return sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`;
+}

@@ -1,0 +1,51 @@
+// Entry point for `npm start`: resolves the database (embedded when DATABASE_URL is unset),
+// migrates, starts the app, the in-process worker and the local SES emulator, and shuts down cleanly.
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createDbClient } from './db/client.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { migrateDatabase } from './db/migrate.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres();
+    databaseUrl = embedded.url;
+  }
+  await migrateDatabase(databaseUrl);
+  const database = createDbClient(databaseUrl);
+  const app = await buildApp({ config, database });
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+    await embedded?.stop();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const lines = [
+    '',
+    `  support-chat is running at ${base}`,
+    `  database: ${embedded ? `embedded PostgreSQL (${embedded.dataDir})` : 'DATABASE_URL'}`,
+    `  API docs: ${base}/docs`,
+  ];
+  if (config.jwt.devSecret) lines.push('  identity: development JWT secret (set SUPPORT_JWT_SECRET for real use)');
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`support-chat: ${err.message}\n`);
+  } else {
+    process.stderr.write(`support-chat failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  }
+  process.exit(1);
+});

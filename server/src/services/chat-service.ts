@@ -1,0 +1,422 @@
+// The chat domain: every write is one transaction that also publishes its change event, so REST,
+// WebSocket and the worker share one path and nothing is broadcast that did not commit.
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Database } from '../db/client.js';
+import { supportChats, supportMessages, supportUsers, type ChatRow } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { notifyStatement } from '../realtime/events.js';
+import type { ChatListItem, ChatListResponse } from '../schemas/admin.js';
+import { MAX_MESSAGE_LENGTH, type Message, type MessagePage, type ReadResult } from '../schemas/common.js';
+import { enqueueReplyEmail } from '../jobs/enqueue.js';
+
+export interface Sender {
+  type: 'user' | 'admin';
+  /** support_users.id of the writer. */
+  userId: string;
+}
+
+export interface SendResult {
+  message: Message;
+  /** False when the client_id was already stored: the original message is returned. */
+  created: boolean;
+}
+
+export interface ChatServiceOptions {
+  emailDelaySeconds: number;
+}
+
+const PREVIEW_LENGTH = 100;
+const senders = alias(supportUsers, 'sender');
+
+const messageColumns = {
+  id: supportMessages.id,
+  chatId: supportMessages.chatId,
+  seq: supportMessages.seq,
+  clientId: supportMessages.clientId,
+  content: supportMessages.content,
+  senderType: supportMessages.senderType,
+  senderName: sql<string | null>`coalesce(${senders.name}, ${senders.email})`,
+  readAt: supportMessages.readAt,
+  createdAt: supportMessages.createdAt,
+};
+
+type MessageSelection = {
+  id: string;
+  chatId: string;
+  seq: number;
+  clientId: string;
+  content: string;
+  senderType: 'user' | 'admin';
+  senderName: string | null;
+  readAt: Date | null;
+  createdAt: Date;
+};
+
+export function toWireMessage(row: MessageSelection): Message {
+  return {
+    id: row.id,
+    chat_id: row.chatId,
+    seq: Number(row.seq),
+    client_id: row.clientId,
+    content: row.content,
+    sender_type: row.senderType,
+    sender_name: row.senderType === 'admin' ? row.senderName : null,
+    read_at: row.readAt ? new Date(row.readAt).toISOString() : null,
+    created_at: new Date(row.createdAt).toISOString(),
+  };
+}
+
+/** Trims and checks a message body, throwing the stable error codes the clients rely on. */
+export function normalizeContent(raw: string): string {
+  // NUL bytes cannot be stored in Postgres text and are never meaningful in chat.
+  const content = raw.replace(/\u0000/g, '').trim();
+  if (content.length === 0) throw new AppError('empty_message', 'Message content is empty');
+  if ([...content].length > MAX_MESSAGE_LENGTH) {
+    throw new AppError('message_too_long', `Message content is longer than ${MAX_MESSAGE_LENGTH} characters`, {
+      max_length: MAX_MESSAGE_LENGTH,
+    });
+  }
+  return content;
+}
+
+interface ListCursor {
+  at: string;
+  id: string;
+}
+
+function encodeCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(raw: string): ListCursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as ListCursor;
+    if (
+      typeof parsed.at === 'string' &&
+      !Number.isNaN(Date.parse(parsed.at)) &&
+      typeof parsed.id === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(parsed.id)
+    ) {
+      return parsed;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('bad_request', 'cursor is not valid');
+}
+
+export class ChatService {
+  constructor(
+    private readonly db: Database,
+    private readonly options: ChatServiceOptions,
+  ) {}
+
+  async getOrCreateChat(userId: string): Promise<ChatRow> {
+    const [created] = await this.db
+      .insert(supportChats)
+      .values({ userId })
+      .onConflictDoNothing({ target: supportChats.userId })
+      .returning();
+    if (created) return created;
+    const [existing] = await this.db.select().from(supportChats).where(eq(supportChats.userId, userId));
+    if (!existing) throw new AppError('internal_error', 'Chat could not be created');
+    return existing;
+  }
+
+  async findChatByUser(userId: string): Promise<ChatRow | undefined> {
+    const [chat] = await this.db.select().from(supportChats).where(eq(supportChats.userId, userId));
+    return chat;
+  }
+
+  async findChat(chatId: string): Promise<ChatRow | undefined> {
+    const [chat] = await this.db.select().from(supportChats).where(eq(supportChats.id, chatId));
+    return chat;
+  }
+
+  /** One page of messages in chronological order: newest page by default, or after / before a seq. */
+  async listMessages(
+    chatId: string,
+    query: { after_seq?: number | undefined; before_seq?: number | undefined; limit?: number | undefined },
+  ): Promise<MessagePage> {
+    const limit = query.limit ?? 50;
+    const base = this.db
+      .select(messageColumns)
+      .from(supportMessages)
+      .leftJoin(senders, eq(senders.id, supportMessages.senderId));
+    let rows: MessageSelection[];
+    if (query.after_seq !== undefined) {
+      rows = await base
+        .where(and(eq(supportMessages.chatId, chatId), gt(supportMessages.seq, query.after_seq)))
+        .orderBy(asc(supportMessages.seq))
+        .limit(limit + 1);
+      const hasMore = rows.length > limit;
+      return { messages: rows.slice(0, limit).map(toWireMessage), has_more: hasMore };
+    }
+    const where =
+      query.before_seq !== undefined
+        ? and(eq(supportMessages.chatId, chatId), lt(supportMessages.seq, query.before_seq))
+        : eq(supportMessages.chatId, chatId);
+    rows = await base.where(where).orderBy(desc(supportMessages.seq)).limit(limit + 1);
+    const hasMore = rows.length > limit;
+    return { messages: rows.slice(0, limit).reverse().map(toWireMessage), has_more: hasMore };
+  }
+
+  async getMessagesBySeq(chatId: string, fromSeq: number, toSeq: number): Promise<Message[]> {
+    const rows = await this.db
+      .select(messageColumns)
+      .from(supportMessages)
+      .leftJoin(senders, eq(senders.id, supportMessages.senderId))
+      .where(
+        and(
+          eq(supportMessages.chatId, chatId),
+          sql`${supportMessages.seq} between ${fromSeq} and ${toSeq}`,
+        ),
+      )
+      .orderBy(asc(supportMessages.seq));
+    return rows.map(toWireMessage);
+  }
+
+  /**
+   * Stores a message exactly once per (chat, client_id). The chat row lock serialises writers of one
+   * chat, so seqs are gap-free and created_at follows seq order.
+   */
+  async sendMessage(chatId: string, sender: Sender, clientId: string, rawContent: string): Promise<SendResult> {
+    const content = normalizeContent(rawContent);
+    try {
+      return await this.insertMessage(chatId, sender, clientId, content);
+    } catch (err) {
+      // A concurrent duplicate that slipped past the check: the original is now committed.
+      if ((err as { cause?: { code?: string } }).cause?.code === '23505') {
+        const existing = await this.findByClientId(chatId, clientId);
+        if (existing) return { message: existing, created: false };
+      }
+      throw err;
+    }
+  }
+
+  private async findByClientId(chatId: string, clientId: string): Promise<Message | undefined> {
+    const [row] = await this.db
+      .select(messageColumns)
+      .from(supportMessages)
+      .leftJoin(senders, eq(senders.id, supportMessages.senderId))
+      .where(and(eq(supportMessages.chatId, chatId), eq(supportMessages.clientId, clientId)));
+    return row ? toWireMessage(row) : undefined;
+  }
+
+  private async insertMessage(chatId: string, sender: Sender, clientId: string, content: string): Promise<SendResult> {
+    return this.db.transaction(async (tx) => {
+      const [locked] = await tx
+        .select({ id: supportChats.id })
+        .from(supportChats)
+        .where(eq(supportChats.id, chatId))
+        .for('update');
+      if (!locked) throw new AppError('chat_not_found', 'Chat not found');
+
+      const [existing] = await tx
+        .select(messageColumns)
+        .from(supportMessages)
+        .leftJoin(senders, eq(senders.id, supportMessages.senderId))
+        .where(and(eq(supportMessages.chatId, chatId), eq(supportMessages.clientId, clientId)));
+      if (existing) return { message: toWireMessage(existing), created: false };
+
+      const isUser = sender.type === 'user';
+      const [chat] = await tx
+        .update(supportChats)
+        .set({
+          lastSeq: sql`${supportChats.lastSeq} + 1`,
+          lastMessageAt: sql`clock_timestamp()`,
+          updatedAt: sql`clock_timestamp()`,
+          ...(isUser ? { lastUserMessageAt: sql`clock_timestamp()`, archivedAt: null } : {}),
+        })
+        .where(eq(supportChats.id, chatId))
+        .returning({ lastSeq: supportChats.lastSeq, lastMessageAt: supportChats.lastMessageAt });
+      if (!chat) throw new AppError('chat_not_found', 'Chat not found');
+
+      const [inserted] = await tx
+        .insert(supportMessages)
+        .values({
+          chatId,
+          seq: chat.lastSeq,
+          clientId,
+          content,
+          senderType: sender.type,
+          senderId: isUser ? null : sender.userId,
+          createdAt: chat.lastMessageAt ?? undefined,
+          updatedAt: chat.lastMessageAt ?? undefined,
+        })
+        .returning();
+      if (!inserted) throw new AppError('internal_error', 'Message was not stored');
+
+      if (!isUser) await enqueueReplyEmail(tx, chatId, this.options.emailDelaySeconds);
+      await tx.execute(notifyStatement({ e: 'message', chat_id: chatId, seq: chat.lastSeq, sender_type: sender.type }));
+
+      const [senderRow] = isUser
+        ? [undefined]
+        : await tx
+            .select({ name: sql<string | null>`coalesce(${supportUsers.name}, ${supportUsers.email})` })
+            .from(supportUsers)
+            .where(eq(supportUsers.id, sender.userId));
+      return {
+        message: toWireMessage({ ...inserted, senderName: senderRow?.name ?? null }),
+        created: true,
+      };
+    });
+  }
+
+  /** The user read the admin's replies (all, or up to a seq). One statement: no lost update. */
+  async markReadByUser(chatId: string, upToSeq?: number): Promise<ReadResult> {
+    return this.db.transaction(async (tx) => {
+      const limit = upToSeq ?? Number.MAX_SAFE_INTEGER;
+      const updated = await tx
+        .update(supportMessages)
+        .set({ readAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
+        .where(
+          and(
+            eq(supportMessages.chatId, chatId),
+            eq(supportMessages.senderType, 'admin'),
+            sql`${supportMessages.readAt} is null`,
+            sql`${supportMessages.seq} <= ${limit}`,
+          ),
+        )
+        .returning({ seq: supportMessages.seq, readAt: supportMessages.readAt });
+      if (updated.length === 0) {
+        return { chat_id: chatId, updated: 0, up_to_seq: upToSeq ?? 0, read_at: null };
+      }
+      const maxSeq = Math.max(...updated.map((r) => Number(r.seq)));
+      const readAt = new Date(updated[0]!.readAt!).toISOString();
+      await tx.execute(notifyStatement({ e: 'read', chat_id: chatId, up_to_seq: maxSeq, read_at: readAt }));
+      return { chat_id: chatId, updated: updated.length, up_to_seq: maxSeq, read_at: readAt };
+    });
+  }
+
+  async markViewedByAdmin(chatId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(supportChats)
+        .set({ adminViewedAt: sql`clock_timestamp()` })
+        .where(eq(supportChats.id, chatId));
+      await tx.execute(notifyStatement({ e: 'chat', chat_id: chatId }));
+    });
+  }
+
+  /** Tells live admin lists that something about the chat changed (e.g. the user's contact). */
+  async publishChatChanged(chatId: string): Promise<void> {
+    await this.db.execute(notifyStatement({ e: 'chat', chat_id: chatId }));
+  }
+
+  async setArchived(chatId: string, archived: boolean): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const rows = await tx
+        .update(supportChats)
+        .set({ archivedAt: archived ? sql`coalesce(${supportChats.archivedAt}, clock_timestamp())` : null, updatedAt: sql`clock_timestamp()` })
+        .where(eq(supportChats.id, chatId))
+        .returning({ id: supportChats.id });
+      if (rows.length === 0) throw new AppError('chat_not_found', 'Chat not found');
+      await tx.execute(notifyStatement({ e: 'chat', chat_id: chatId }));
+    });
+  }
+
+  /** Admin list items for some chats (one query; used by the list and by live updates). */
+  async getListItems(chatIds: string[]): Promise<ChatListItem[]> {
+    if (chatIds.length === 0) return [];
+    return this.listItemsWhere(sql`c.id in ${chatIds}`);
+  }
+
+  private async listItemsWhere(where: SQL, tail: SQL = sql``): Promise<ChatListItem[]> {
+    const rows = await this.db.execute<RawListRow>(sql`${listItemSelect} where ${where} ${tail}`);
+    return rows.map(toListItem);
+  }
+
+  async listAdminChats(query: {
+    archived?: boolean | undefined;
+    cursor?: string | undefined;
+    limit?: number | undefined;
+    q?: string | undefined;
+  }): Promise<ChatListResponse> {
+    const limit = query.limit ?? 50;
+    const conditions = [
+      sql`c.last_message_at is not null`,
+      query.archived ? sql`c.archived_at is not null` : sql`c.archived_at is null`,
+    ];
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      conditions.push(sql`(c.last_message_at, c.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
+    }
+    const search = query.q?.trim();
+    if (search) {
+      const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      conditions.push(sql`(u.email ilike ${pattern} or u.name ilike ${pattern})`);
+    }
+    const items = await this.listItemsWhere(
+      sql.join(conditions, sql` and `),
+      sql`order by c.last_message_at desc, c.id desc limit ${limit + 1}`,
+    );
+    const page = items.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor =
+      items.length > limit && last?.last_message_at ? encodeCursor({ at: last.last_message_at, id: last.id }) : null;
+    const [counts] = await this.db.execute<{ active: string; archived: string; unread: string }>(sql`
+      select count(*) filter (where archived_at is null) as active,
+             count(*) filter (where archived_at is not null) as archived,
+             count(*) filter (where archived_at is null and last_user_message_at > coalesce(admin_viewed_at, '-infinity')) as unread
+      from support_chats where last_message_at is not null`);
+    return {
+      chats: page,
+      next_cursor: nextCursor,
+      counts: {
+        active: Number(counts?.active ?? 0),
+        archived: Number(counts?.archived ?? 0),
+        unread: Number(counts?.unread ?? 0),
+      },
+    };
+  }
+}
+
+type RawListRow = {
+  id: string;
+  user_id: string;
+  user_email: string | null;
+  user_name: string | null;
+  last_message_at: string | Date | null;
+  last_message_preview: string | null;
+  last_message_sender: 'user' | 'admin' | null;
+  message_count: string | number;
+  unread: boolean;
+  archived: boolean;
+  admin_viewed_at: string | Date | null;
+  last_seq: string | number;
+};
+
+// The last message is found by (chat_id, seq = last_seq) on the unique index: no N+1, no count(*).
+const listItemSelect = sql`
+  select c.id, c.user_id, u.email as user_email, u.name as user_name, c.last_message_at,
+         case when char_length(m.content) > ${PREVIEW_LENGTH}
+              then left(m.content, ${PREVIEW_LENGTH - 3}) || '...' else m.content end as last_message_preview, m.sender_type as last_message_sender,
+         c.last_seq as message_count,
+         coalesce(c.last_user_message_at > coalesce(c.admin_viewed_at, '-infinity'), false) as unread,
+         c.archived_at is not null as archived, c.admin_viewed_at, c.last_seq
+  from support_chats c
+  join support_users u on u.id = c.user_id
+  left join support_messages m on m.chat_id = c.id and m.seq = c.last_seq`;
+
+function iso(value: string | Date | null): string | null {
+  return value === null ? null : new Date(value).toISOString();
+}
+
+function toListItem(row: RawListRow): ChatListItem & { admin_viewed_at: string | null; last_seq: number } {
+  return {
+    id: row.id,
+    user_id: row.user_id,
+    user_email: row.user_email,
+    user_name: row.user_name,
+    last_message_at: iso(row.last_message_at),
+    last_message_preview: row.last_message_preview,
+    last_message_sender: row.last_message_sender,
+    message_count: Number(row.message_count),
+    unread: row.unread,
+    archived: row.archived,
+    admin_viewed_at: iso(row.admin_viewed_at),
+    last_seq: Number(row.last_seq),
+  };
+}

@@ -1,0 +1,80 @@
+// support_users rows from token claims: upserted when a token brings new values, cached otherwise
+// so an authenticated request costs no write.
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { supportUsers, type UserRow } from '../db/schema.js';
+import type { Identity } from '../auth/identity.js';
+
+const CACHE_LIMIT = 10_000;
+
+export interface UserRef {
+  id: string;
+  email: string | null;
+  name: string | null;
+}
+
+export class UserService {
+  private readonly cache = new Map<string, UserRef>();
+
+  constructor(private readonly db: Database) {}
+
+  /** The caller's support_users row; token claims win over stored values when present. */
+  async ensureUser(identity: Identity): Promise<UserRef> {
+    const cached = this.cache.get(identity.sub);
+    if (
+      cached &&
+      (identity.email === null || identity.email === cached.email) &&
+      (identity.name === null || identity.name === cached.name)
+    ) {
+      return cached;
+    }
+    const [row] = await this.db
+      .insert(supportUsers)
+      .values({ externalId: identity.sub, email: identity.email, name: identity.name })
+      .onConflictDoUpdate({
+        target: supportUsers.externalId,
+        set: {
+          email: sql`coalesce(excluded.email, ${supportUsers.email})`,
+          name: sql`coalesce(excluded.name, ${supportUsers.name})`,
+          updatedAt: sql`now()`,
+        },
+      })
+      .returning({ id: supportUsers.id, email: supportUsers.email, name: supportUsers.name });
+    if (!row) throw new Error('user upsert returned nothing');
+    this.remember(identity.sub, row);
+    return row;
+  }
+
+  async updateContact(
+    sub: string,
+    userId: string,
+    contact: { email?: string | undefined; name?: string | undefined; locale?: string | undefined },
+  ): Promise<UserRow> {
+    const [row] = await this.db
+      .update(supportUsers)
+      .set({
+        ...(contact.email !== undefined ? { email: contact.email.trim().toLowerCase() } : {}),
+        ...(contact.name !== undefined ? { name: contact.name.trim() } : {}),
+        ...(contact.locale !== undefined ? { locale: contact.locale } : {}),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(supportUsers.id, userId))
+      .returning();
+    if (!row) throw new Error('user vanished during contact update');
+    this.remember(sub, { id: row.id, email: row.email, name: row.name });
+    return row;
+  }
+
+  forget(sub: string): void {
+    this.cache.delete(sub);
+  }
+
+  private remember(sub: string, ref: UserRef): void {
+    this.cache.delete(sub);
+    this.cache.set(sub, ref);
+    if (this.cache.size > CACHE_LIMIT) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+  }
+}
