@@ -13,6 +13,7 @@ import type { Database, DbClient } from './db/client.js';
 import { AppError, errorBody } from './errors.js';
 import adminRoutes from './routes/api/admin/index.js';
 import chatRoutes from './routes/api/chat/index.js';
+import demoRoutes from './routes/demo.js';
 import visitorRoutes from './routes/api/visitors.js';
 import healthRoutes from './routes/health.js';
 import staticRoutes from './routes/static.js';
@@ -164,6 +165,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(chatRoutes);
   await app.register(adminRoutes);
   await app.register(staticRoutes);
+  await app.register(demoRoutes);
   return app;
 }
 

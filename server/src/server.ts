@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createDbClient } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrateDatabase } from './db/migrate.js';
+import { seedDemoData } from './demo/seed.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   await migrateDatabase(databaseUrl);
   const database = createDbClient(databaseUrl);
   const app = await buildApp({ config, database });
+  // Demo history goes only into the embedded database, never into one the operator configured.
+  if (embedded && config.demo) await seedDemoData(database.db, app.chats);
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
@@ -37,6 +40,9 @@ async function main(): Promise<void> {
     `  database: ${embedded ? `embedded PostgreSQL (${embedded.dataDir})` : 'DATABASE_URL'}`,
     `  API docs: ${base}/docs`,
   ];
+  if (config.demo) {
+    lines.push(`  demo site (visitor widget): ${base}/`, `  demo support inbox: ${base}/demo/admin`);
+  }
   if (config.jwt.devSecret) lines.push('  identity: development JWT secret (set SUPPORT_JWT_SECRET for real use)');
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }

@@ -1,11 +1,10 @@
-// Serves the built widget bundles (/widget/*) and, in demo mode, the demo pages.
+// Serves the built widget bundles at /widget/ (cross-origin: sites load them from here).
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const WIDGET_DIST = fileURLToPath(new URL('../../../widget/dist', import.meta.url));
-export const DEMO_DIR = fileURLToPath(new URL('../../../demo', import.meta.url));
 
 const staticRoutes: FastifyPluginAsync = async (app) => {
   if (existsSync(WIDGET_DIST)) {
