@@ -47,6 +47,15 @@ const Env = Type.Object({
   /** Demo pages and the demo token route; on by default outside production. */
   DEMO: Type.Optional(Type.Boolean()),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+
+  /** WebSocket: time a new socket has to send its auth frame. */
+  WS_AUTH_TIMEOUT_MS: Type.Integer({ minimum: 50, default: 5_000 }),
+  /** WebSocket: heartbeat ping interval; a socket that missed the previous pong is dropped. */
+  WS_PING_INTERVAL_MS: Type.Integer({ minimum: 50, default: 30_000 }),
+  /** WebSocket: a socket whose unsent buffer grows past this is closed with 1013 (slow consumer). */
+  WS_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, default: 1024 * 1024 }),
+  /** WebSocket: connection attempts per client IP per minute. */
+  WS_CONNECT_RATE_LIMIT: Type.Integer({ minimum: 1, default: 600 }),
 });
 type Env = Static<typeof Env>;
 
@@ -89,6 +98,7 @@ export interface Config {
   retentionDays: number | undefined;
   demo: boolean;
   metricsToken: string | undefined;
+  ws: { authTimeoutMs: number; pingIntervalMs: number; maxBufferedBytes: number; connectRateLimit: number };
 }
 
 export const DEV_JWT_SECRET = 'support-chat-dev-secret-do-not-use-in-production';
@@ -202,5 +212,11 @@ export function loadConfig(overrides: Record<string, string | number | boolean |
     retentionDays: env.RETENTION_DAYS,
     demo: env.DEMO ?? !production,
     metricsToken: env.METRICS_TOKEN,
+    ws: {
+      authTimeoutMs: env.WS_AUTH_TIMEOUT_MS,
+      pingIntervalMs: env.WS_PING_INTERVAL_MS,
+      maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+      connectRateLimit: env.WS_CONNECT_RATE_LIMIT,
+    },
   };
 }
