@@ -167,6 +167,8 @@ export function loadConfig(overrides: Record<string, string | number | boolean |
     if (value === undefined) delete data[key];
     else data[key] = value;
   }
+  // `FOO=` in a shell or an env file means "not set", as most tools treat it.
+  for (const [key, value] of Object.entries(data)) if (value === '') delete data[key];
   let env: Env;
   try {
     env = envSchema<Env>({ schema: Env, data, env: false, dotenv: false });
