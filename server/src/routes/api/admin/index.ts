@@ -7,7 +7,8 @@ import { AdminChat, AdminChatResponse, ChatIdParams, ChatListQuery, ChatListResp
 import { errorResponses, Message, PagingQuery, SendMessageBody } from '../../../schemas/common.js';
 
 const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('preHandler', requireAdmin);
+  // Authorise first: a non-admin gets 403 before learning anything from validation (e.g. ids).
+  app.addHook('onRequest', requireAdmin);
   const security = [{ bearerAuth: [] }];
 
   async function loadChat(id: string) {

@@ -1,6 +1,7 @@
 // The visitor / user API: the caller's own chat only, so there is no chat id to tamper with.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { callerOf, requireCaller } from '../../../auth/guards.js';
+import { AppError } from '../../../errors.js';
 import { Contact, ContactBody, ReadBody, UserChatResponse } from '../../../schemas/chat.js';
 import { errorResponses, Message, MessagePage, PagingQuery, ReadResult, SendMessageBody } from '../../../schemas/common.js';
 import type { ChatRow } from '../../../db/schema.js';
@@ -15,7 +16,8 @@ function userChat(chat: ChatRow) {
 }
 
 const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('preHandler', requireCaller);
+  // Authenticate first: a caller without a valid token learns nothing from validation errors.
+  app.addHook('onRequest', requireCaller);
   const security = [{ bearerAuth: [] }];
 
   app.get(
@@ -115,6 +117,9 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { identity, user } = callerOf(request);
+      if (request.body.name !== undefined && request.body.name.trim() === '') {
+        throw new AppError('validation_failed', 'body/name must not be blank');
+      }
       const row = await app.users.updateContact(identity.sub, user.id, request.body);
       const chat = await app.chats.findChatByUser(user.id);
       if (chat) await app.chats.publishChatChanged(chat.id);
