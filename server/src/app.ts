@@ -20,6 +20,7 @@ import staticRoutes from './routes/static.js';
 import { ChatService } from './services/chat-service.js';
 import { SendRateLimiter } from './services/send-rate-limiter.js';
 import { UserService } from './services/user-service.js';
+import { MAX_MESSAGE_LENGTH } from './schemas/common.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -102,6 +103,16 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     }
     const fe = error as FastifyError & { validationContext?: string };
     if (fe.validation) {
+      // The schema's cap on raw content is only a guard; clients get the same code as for 5,001 chars.
+      const first = fe.validation[0];
+      if (fe.validationContext === 'body' && first?.keyword === 'maxLength' && first.instancePath === '/content') {
+        return reply.code(400).send(
+          errorBody('message_too_long', `Message content is longer than ${MAX_MESSAGE_LENGTH} characters`, {
+            max_length: MAX_MESSAGE_LENGTH,
+            ref,
+          }),
+        );
+      }
       const code = fe.validationContext === 'params' ? 'invalid_id' : 'validation_failed';
       return reply.code(400).send(errorBody(code, fe.message, { ref }));
     }

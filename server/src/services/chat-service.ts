@@ -270,7 +270,8 @@ export class ChatService {
       const limit = upToSeq ?? Number.MAX_SAFE_INTEGER;
       const updated = await tx
         .update(supportMessages)
-        .set({ readAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
+        // One timestamp for the whole read (clock_timestamp() would differ row by row).
+        .set({ readAt: sql`statement_timestamp()`, updatedAt: sql`statement_timestamp()` })
         .where(
           and(
             eq(supportMessages.chatId, chatId),
@@ -348,21 +349,20 @@ export class ChatService {
       const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
       conditions.push(sql`(u.email ilike ${pattern} or u.name ilike ${pattern})`);
     }
-    const items = await this.listItemsWhere(
-      sql.join(conditions, sql` and `),
-      sql`order by c.last_message_at desc, c.id desc limit ${limit + 1}`,
+    const rows = await this.db.execute<RawListRow>(
+      sql`${listItemSelect} where ${sql.join(conditions, sql` and `)} order by c.last_message_at desc, c.id desc limit ${limit + 1}`,
     );
-    const page = items.slice(0, limit);
+    const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const nextCursor =
-      items.length > limit && last?.last_message_at ? encodeCursor({ at: last.last_message_at, id: last.id }) : null;
+    // The cursor keeps Postgres' microseconds: a millisecond ISO string would skip rows in between.
+    const nextCursor = rows.length > limit && last?.cursor_at ? encodeCursor({ at: last.cursor_at, id: last.id }) : null;
     const [counts] = await this.db.execute<{ active: string; archived: string; unread: string }>(sql`
       select count(*) filter (where archived_at is null) as active,
              count(*) filter (where archived_at is not null) as archived,
              count(*) filter (where archived_at is null and last_user_message_at > coalesce(admin_viewed_at, '-infinity')) as unread
       from support_chats where last_message_at is not null`);
     return {
-      chats: page,
+      chats: page.map(toListItem),
       next_cursor: nextCursor,
       counts: {
         active: Number(counts?.active ?? 0),
@@ -386,6 +386,7 @@ type RawListRow = {
   archived: boolean;
   admin_viewed_at: string | Date | null;
   last_seq: string | number;
+  cursor_at: string | null;
 };
 
 // The last message is found by (chat_id, seq = last_seq) on the unique index: no N+1, no count(*).
@@ -395,7 +396,8 @@ const listItemSelect = sql`
               then left(m.content, ${PREVIEW_LENGTH - 3}) || '...' else m.content end as last_message_preview, m.sender_type as last_message_sender,
          c.last_seq as message_count,
          coalesce(c.last_user_message_at > coalesce(c.admin_viewed_at, '-infinity'), false) as unread,
-         c.archived_at is not null as archived, c.admin_viewed_at, c.last_seq
+         c.archived_at is not null as archived, c.admin_viewed_at, c.last_seq,
+         to_char(c.last_message_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
   from support_chats c
   join support_users u on u.id = c.user_id
   left join support_messages m on m.chat_id = c.id and m.seq = c.last_seq`;
