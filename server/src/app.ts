@@ -17,6 +17,8 @@ import demoRoutes from './routes/demo.js';
 import visitorRoutes from './routes/api/visitors.js';
 import healthRoutes from './routes/health.js';
 import staticRoutes from './routes/static.js';
+import wsRoutes from './routes/ws.js';
+import realtime from './realtime/plugin.js';
 import { ChatService } from './services/chat-service.js';
 import { SendRateLimiter } from './services/send-rate-limiter.js';
 import { UserService } from './services/user-service.js';
@@ -170,11 +172,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   await app.register(identity, { config });
+  await app.register(realtime);
 
   await app.register(healthRoutes);
   await app.register(visitorRoutes);
   await app.register(chatRoutes);
   await app.register(adminRoutes);
+  await app.register(wsRoutes);
   await app.register(staticRoutes);
   await app.register(demoRoutes);
   return app;
