@@ -7,6 +7,9 @@ import { createDbClient } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrateDatabase } from './db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
+import { startLocalMailbox, type LocalMailbox } from './email/local-mailbox.js';
+import { createSesTransport, type EmailTransport } from './email/ses.js';
+import { startWorker, type RunningWorker } from './jobs/worker.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,10 +25,17 @@ async function main(): Promise<void> {
   // Demo history goes only into the embedded database, never into one the operator configured.
   if (embedded && config.demo) await seedDemoData(database.db, app.chats);
 
+  let worker: RunningWorker | undefined;
+  let mailbox: LocalMailbox | undefined;
+  let mailboxTransport: EmailTransport | undefined;
+
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
     await app.close();
+    await worker?.stop();
+    mailboxTransport?.close();
+    await mailbox?.stop();
     await database.close();
     await embedded?.stop();
   });
@@ -34,6 +44,20 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  if (config.worker.inProcess) {
+    // Without an SES endpoint outside production, emails go to the local emulator's mailbox page.
+    if (!config.email.sesEndpoint && !config.production) {
+      mailbox = await startLocalMailbox();
+      mailboxTransport = createSesTransport({ region: config.email.region, endpoint: mailbox.endpoint });
+    }
+    worker = await startWorker({
+      connectionString: databaseUrl,
+      config: { ...config, port },
+      logger: app.log,
+      database,
+      ...(mailboxTransport ? { transport: mailboxTransport } : {}),
+    });
+  }
   const lines = [
     '',
     `  support-chat is running at ${base}`,
@@ -43,6 +67,9 @@ async function main(): Promise<void> {
   if (config.demo) {
     lines.push(`  demo site (visitor widget): ${base}/`, `  demo support inbox: ${base}/demo/admin`);
   }
+  if (mailbox) lines.push(`  emails: local SES emulator, mailbox at ${mailbox.mailboxUrl}`);
+  else if (worker) lines.push(`  emails: Amazon SES (${config.email.sesEndpoint ?? config.email.region})`);
+  else lines.push('  emails: sent by a separate worker (RUN_WORKER=false; run `npm run worker`)');
   if (config.jwt.devSecret) lines.push('  identity: development JWT secret (set SUPPORT_JWT_SECRET for real use)');
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }
