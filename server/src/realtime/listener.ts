@@ -1,0 +1,78 @@
+// The instance's LISTEN on the events channel. postgres.js keeps it on a dedicated connection and
+// re-issues LISTEN after that connection drops; every (re)listen is reported so the hub can catch
+// its subscribers up from the tables (NOTIFY never replays what was sent while nobody listened).
+import type { Sql } from '../db/client.js';
+import { EVENTS_CHANNEL, type ChatEvent } from './events.js';
+
+export interface EventListener {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Times LISTEN was (re)established; 1 after start. */
+  readonly listens: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Accepts only the shapes in ChatEvent: a foreign NOTIFY on our channel must not reach the hub. */
+export function parseChatEvent(payload: string): ChatEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const event = value as Record<string, unknown>;
+  if (typeof event.chat_id !== 'string' || !UUID.test(event.chat_id)) return null;
+  const sender = event.sender_type === 'user' || event.sender_type === 'admin';
+  switch (event.e) {
+    case 'message':
+      return Number.isSafeInteger(event.seq) && sender ? (event as ChatEvent) : null;
+    case 'read':
+      return Number.isSafeInteger(event.up_to_seq) && typeof event.read_at === 'string' ? (event as ChatEvent) : null;
+    case 'typing':
+      return sender && typeof event.typing === 'boolean' ? (event as ChatEvent) : null;
+    case 'chat':
+    case 'deleted':
+      return event as ChatEvent;
+    default:
+      return null;
+  }
+}
+
+export function createEventListener(
+  sql: Sql,
+  handlers: { onEvent(event: ChatEvent): void; onListen(): void; onBadPayload(payload: string): void },
+): EventListener {
+  let unlisten: (() => Promise<void>) | null = null;
+  let stopped = false;
+  let listens = 0;
+  return {
+    get listens() {
+      return listens;
+    },
+    async start() {
+      const subscription = await sql.listen(
+        EVENTS_CHANNEL,
+        (payload) => {
+          if (stopped) return;
+          const event = parseChatEvent(payload);
+          if (event) handlers.onEvent(event);
+          else handlers.onBadPayload(payload);
+        },
+        () => {
+          listens += 1;
+          if (!stopped) handlers.onListen();
+        },
+      );
+      unlisten = subscription.unlisten;
+    },
+    async stop() {
+      stopped = true;
+      if (!unlisten) return;
+      const done = unlisten().catch(() => {});
+      // The database may already be gone at shutdown; never hang the close on it.
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    },
+  };
+}
