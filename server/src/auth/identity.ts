@@ -55,7 +55,7 @@ function toAuthError(err: unknown): AppError {
     case 'FAST_JWT_INACTIVE':
       return new AppError('token_invalid', 'The token is not valid yet');
     case 'FAST_JWT_MISSING_REQUIRED_CLAIM':
-      return new AppError('token_invalid', 'The token lacks a required claim (sub and exp are required)');
+      return new AppError('token_invalid', 'The token lacks a required claim (sub, exp, and iss / aud when configured)');
     case 'FAST_JWT_INVALID_CLAIM_VALUE':
       return new AppError('token_invalid', 'The token has the wrong issuer or audience');
     case 'FAST_JWT_INVALID_ALGORITHM':
@@ -76,7 +76,8 @@ function identityPlugin(app: FastifyInstance, opts: { config: Config }, done: (e
     secret: jwt.kind === 'secret' ? jwt.secret : { public: jwt.publicKey },
     verify: {
       algorithms: [...jwt.algorithms],
-      requiredClaims: ['sub', 'exp'],
+      // fast-jwt checks allowedIss / allowedAud only when the claim is present: require it too.
+      requiredClaims: ['sub', 'exp', ...(jwt.issuer ? ['iss'] : []), ...(jwt.audience ? ['aud'] : [])],
       ...(jwt.issuer ? { allowedIss: jwt.issuer } : {}),
       ...(jwt.audience ? { allowedAud: jwt.audience } : {}),
       clockTolerance: 5,
