@@ -91,6 +91,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.decorate('users', new UserService(database.db));
   app.decorate('sendLimiter', new SendRateLimiter(config.messageRateLimit.max, config.messageRateLimit.windowMs));
   app.decorateRequest('caller', null);
+  // JSON only: a text/plain body (a CORS "simple request" needing no preflight) gets 415, not a parse.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,0 +1,161 @@
+// Hostile and broken requests: malformed JSON, oversized bodies, wrong content types, prototype
+// pollution, request ids, send rate limits, and internal failures that must not leak stack traces.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, expectError, STACK_LIKE, type Api } from './support/api.js';
+import { adminToken, bearer, createTestApp, userToken, type TestContext } from './support/helper.js';
+
+let ctx: TestContext;
+let http: Api;
+
+beforeAll(async () => {
+  ctx = await createTestApp({ MESSAGE_RATE_LIMIT: 3, MESSAGE_RATE_WINDOW_MS: 60_000 });
+  http = api(ctx.app);
+});
+afterAll(() => ctx.close());
+
+function rawPost(url: string, token: string, payload: string, contentType = 'application/json') {
+  return ctx.app.inject({ method: 'POST', url, headers: { ...bearer(token), 'content-type': contentType }, payload });
+}
+
+async function countMessages(token: string): Promise<number> {
+  const chatId = await http.chatId(token);
+  const [row] = await ctx.database.sql<{ n: string }[]>`select count(*) as n from support_messages where chat_id = ${chatId}`;
+  return Number(row!.n);
+}
+
+describe('request bodies', () => {
+  it('answers malformed JSON with 400 in the error shape', async () => {
+    const res = await rawPost('/api/chat/messages', userToken(), '{"client_id": "a", "content": ');
+    expectError(res, 400, 'bad_request');
+  });
+
+  it('answers an empty JSON body with 400', async () => {
+    expectError(await rawPost('/api/chat/messages', userToken(), ''), 400, 'bad_request');
+  });
+
+  it('answers a JSON array or string body with 400 validation_failed', async () => {
+    expectError(await rawPost('/api/chat/messages', userToken(), '["hi"]'), 400, 'validation_failed');
+    expectError(await rawPost('/api/chat/messages', userToken(), '"hi"'), 400, 'validation_failed');
+  });
+
+  it('answers a body over BODY_LIMIT_BYTES with 413 payload_too_large and stores nothing', async () => {
+    const token = userToken();
+    const body = JSON.stringify({ client_id: 'big', content: 'x'.repeat(ctx.config.bodyLimit) });
+    expectError(await rawPost('/api/chat/messages', token, body), 413, 'payload_too_large');
+    expect(await countMessages(token)).toBe(0);
+  });
+
+  it('answers a body that is not JSON with 415 unsupported_media_type', async () => {
+    const token = userToken();
+    expectError(await rawPost('/api/chat/messages', token, 'hello', 'text/plain'), 415, 'unsupported_media_type');
+    expectError(
+      await rawPost('/api/chat/messages', token, 'client_id=a&content=b', 'application/x-www-form-urlencoded'),
+      415,
+      'unsupported_media_type',
+    );
+  });
+
+  it('accepts JSON with a charset parameter', async () => {
+    const res = await rawPost('/api/chat/messages', userToken(), JSON.stringify({ client_id: 'cs', content: 'hi' }), 'application/json; charset=utf-8');
+    expect(res.statusCode).toBe(201);
+  });
+
+  it('rejects prototype pollution attempts', async () => {
+    const token = userToken();
+    const proto = '{"client_id":"p1","content":"hi","__proto__":{"admin":true}}';
+    expect((await rawPost('/api/chat/messages', token, proto)).statusCode).toBe(400);
+    const ctor = '{"client_id":"p2","content":"hi","constructor":{"prototype":{"admin":true}}}';
+    expect((await rawPost('/api/chat/messages', token, ctor)).statusCode).toBe(400);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+});
+
+describe('error responses', () => {
+  it('carries a ref equal to the x-request-id header, also for 404s', async () => {
+    const res = await http.get('/api/nope');
+    expectError(res, 404, 'not_found');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('echoes a well-formed incoming x-request-id as the ref and replaces a hostile one', async () => {
+    const echoed = await ctx.app.inject({ method: 'GET', url: '/api/chat', headers: { 'x-request-id': 'edge-123.abc' } });
+    expect(expectError(echoed, 401, 'token_missing').ref).toBe('edge-123.abc');
+    const hostile = await ctx.app.inject({ method: 'GET', url: '/api/chat', headers: { 'x-request-id': '<script>alert(1)</script>' } });
+    const ref = expectError(hostile, 401, 'token_missing').ref;
+    expect(ref).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers an unsupported method on a known path with 404 in the error shape', async () => {
+    const res = await ctx.app.inject({ method: 'DELETE', url: '/api/chat', headers: bearer(userToken()) });
+    expectError(res, 404, 'not_found');
+  });
+
+  it('answers an internal failure with 500 internal_error and no stack trace or SQL', async () => {
+    const broken = await createTestApp({}, ctx.databaseUrl);
+    await broken.database.close();
+    const res = await api(broken.app).get('/api/chat', userToken());
+    const error = expectError(res, 500, 'internal_error');
+    expect(error.message).toBe('Something went wrong on our side');
+    expect(res.body).not.toMatch(/select|insert|support_|postgres|ECONN|CONNECTION/i);
+    expect(Object.keys(error).sort()).toEqual(['code', 'message', 'ref']);
+    await broken.app.close();
+  });
+
+  it('never includes a stack trace in validation errors either', async () => {
+    const res = await http.post('/api/chat/messages', userToken(), { client_id: 'has space', content: 'x' });
+    const error = expectError(res, 400, 'validation_failed');
+    expect(String(error.message)).not.toMatch(STACK_LIKE);
+  });
+});
+
+describe('send rate limit', () => {
+  it('answers the 4th send within the window with 429, retry_after and Retry-After, and stores nothing', async () => {
+    const token = userToken();
+    for (let i = 1; i <= 3; i++) expect((await http.send(token, `m${i}`)).statusCode).toBe(201);
+    const limited = await http.send(token, 'm4', 'limited-one');
+    const error = expectError(limited, 429, 'rate_limited');
+    expect(error.retry_after).toBeTypeOf('number');
+    expect(error.retry_after as number).toBeGreaterThanOrEqual(1);
+    expect(error.retry_after as number).toBeLessThanOrEqual(60);
+    expect(limited.headers['retry-after']).toBe(String(error.retry_after));
+    expect(await countMessages(token)).toBe(3);
+    const chatId = await http.chatId(token);
+    const [row] = await ctx.database.sql`select 1 from support_messages where chat_id = ${chatId} and client_id = 'limited-one'`;
+    expect(row).toBeUndefined();
+  });
+
+  it('limits each sender on its own', async () => {
+    const a = userToken();
+    for (let i = 0; i < 3; i++) await http.send(a, `a${i}`);
+    expectError(await http.send(a, 'a3'), 429, 'rate_limited');
+    expect((await http.send(userToken(), 'b0')).statusCode).toBe(201);
+  });
+
+  it('limits admin replies too', async () => {
+    const chatId = await http.chatId(userToken());
+    const admin = adminToken();
+    for (let i = 0; i < 3; i++) expect((await http.reply(admin, chatId, `r${i}`)).statusCode).toBe(201);
+    expectError(await http.reply(admin, chatId, 'r3'), 429, 'rate_limited');
+  });
+
+  it('limits visitor token creation per client address', async () => {
+    const limited = await createTestApp({}, ctx.databaseUrl);
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await api(limited.app).post('/api/visitors')).statusCode);
+    expect(statuses.slice(0, 20).every((s) => s === 201)).toBe(true);
+    const res = await api(limited.app).post('/api/visitors');
+    const error = expectError(res, 429, 'rate_limited');
+    expect(res.headers['retry-after']).toBe(String(error.retry_after));
+    await limited.close();
+  });
+});
+
+describe('ids', () => {
+  it('rejects malformed chat ids with invalid_id, whatever their shape', async () => {
+    const admin = adminToken();
+    for (const id of ['123', 'null', `${randomUUID()}x`, '../../etc/passwd', '%00', 'a'.repeat(180)]) {
+      expectError(await http.get(`/api/admin/chats/${encodeURIComponent(id)}`, admin), 400, 'invalid_id');
+    }
+  });
+});
