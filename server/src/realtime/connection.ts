@@ -73,7 +73,10 @@ export class Connection implements Subscriber, Peer {
     if (!this.open) return;
     this.socket.send(data);
     // A client that does not read must not make the server buffer without bound.
-    if (this.socket.bufferedAmount > this.options.maxBufferedBytes) this.close(CLOSE.TRY_AGAIN_LATER, 'slow_consumer');
+    if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
+      this.app.hub.counters.slowConsumerCloses += 1;
+      this.close(CLOSE.TRY_AGAIN_LATER, 'slow_consumer');
+    }
   }
 
   dropChat(chatId: string): void {

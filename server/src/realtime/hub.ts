@@ -54,6 +54,8 @@ export class Hub {
   private readonly peers = new Set<Peer>();
   private readonly pageSize: number;
   private closing = false;
+  /** Counters for operations and tests. */
+  readonly counters = { slowConsumerCloses: 0, heartbeatTerminations: 0, catchUps: 0 };
 
   constructor(
     private readonly chats: MessageReader,
@@ -76,7 +78,11 @@ export class Hub {
   }
 
   heartbeat(): void {
-    for (const peer of this.peers) if (!peer.heartbeat()) this.peers.delete(peer);
+    for (const peer of this.peers) {
+      if (peer.heartbeat()) continue;
+      this.peers.delete(peer);
+      this.counters.heartbeatTerminations += 1;
+    }
   }
 
   /** Closes every socket (1012 on shutdown) and waits for them, up to `graceMs`. */
@@ -195,6 +201,7 @@ export class Hub {
   /** LISTEN was (re)established: anything committed while it was down is read from the table. */
   catchUpAll(): void {
     if (this.closing) return;
+    this.counters.catchUps += 1;
     for (const room of this.rooms.values()) {
       if (room.subscribers.size > 0) void this.enqueue(room.chatId, (r) => this.deliver(r, undefined));
     }
