@@ -68,8 +68,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
             redact: { paths: LOG_REDACT, censor: '[redacted]' },
             // Never log query strings: unsubscribe tokens travel there.
             serializers: {
-              req(req: { method: string; url: string; id: string }) {
-                return { method: req.method, url: req.url.split('?')[0], id: req.id };
+              req(req: { method?: string; url?: string; id?: string }) {
+                // Defensive: any object logged under `req` comes through here, not only requests.
+                return { method: req.method, url: typeof req.url === 'string' ? req.url.split('?')[0] : undefined, id: req.id };
               },
             },
             ...(typeof options.logger === 'object' ? options.logger : {}),
