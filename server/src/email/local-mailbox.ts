@@ -13,9 +13,12 @@ export interface LocalMailbox {
 
 export async function startLocalMailbox(port = 0): Promise<LocalMailbox> {
   // Loaded only when used: production never needs the emulator (or its express stack).
-  // A CommonJS module: from ESM its function is `default.default`.
+  // A CommonJS module: Node's ESM loader puts its function at `default.default`, bundlers (vitest)
+  // at `default`.
   const emulator = await import('aws-ses-v2-local');
-  const server: Server = await emulator.default.default({ host: '127.0.0.1', port });
+  type Start = typeof emulator.default.default;
+  const start = (emulator.default.default ?? emulator.default) as Start;
+  const server: Server = await start({ host: '127.0.0.1', port });
   const { port: bound } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${bound}`;
   return {

@@ -61,7 +61,8 @@ export function createSendReplyEmail({ db, config, transport }: SendReplyEmailDe
       if (failure === 'retry') {
         const released = await releaseReplyEmail(db, claim);
         if (!released) helpers.logger.warn('reply email: a newer email already covers these replies', log);
-        throw err;
+        // graphile-worker keeps only the message as last_error: name the SES error in it.
+        throw new Error(`SES did not send the reply email, will retry: ${errorText(err)}`, { cause: err });
       }
       if (failure === 'permanent') {
         await dropReplyEmail(db, claim);
