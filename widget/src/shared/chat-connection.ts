@@ -177,31 +177,32 @@ export class ChatConnection {
   ready: ReadyInfo | null = null;
   isLeader = false;
 
-  private readonly opts: Required<Omit<ChatConnectionOptions, 'token' | 'storage' | 'tabs'>> &
+  readonly #opts: Required<Omit<ChatConnectionOptions, 'token' | 'storage' | 'tabs'>> &
     Pick<ChatConnectionOptions, 'tabs'>;
-  private readonly storage: KeyValueStorage | null;
-  private readonly api: ApiClient;
-  private token: string | null;
-  private socket: WebSocketLike | null = null;
-  private authed = false;
-  private everConnected = false;
-  private attempt = 0;
-  private running = false;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private pollTimer: ReturnType<typeof setTimeout> | undefined;
-  private restUnreachable = false;
-  private waitingForToken = false;
-  private readonly stores = new Map<string, ChatStore>();
-  private readonly subs = new Map<string, Subscription>();
-  private entries: OutboxEntry[] = [];
-  private readonly listeners = new Map<keyof ChatConnectionEvents, Set<Listener<any>>>();
-  private channel: BroadcastChannel | null = null;
-  private releaseLock: (() => void) | null = null;
-  private lockAbort: AbortController | null = null;
-  private readonly detach: Array<() => void> = [];
+  readonly #storage: KeyValueStorage | null;
+  /** REST with the current token, for calls beyond the connection's own (contact details...). */
+  readonly api: ApiClient;
+  #token: string | null;
+  #socket: WebSocketLike | null = null;
+  #authed = false;
+  #everConnected = false;
+  #attempt = 0;
+  #running = false;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #pollTimer: ReturnType<typeof setTimeout> | undefined;
+  #restUnreachable = false;
+  #waitingForToken = false;
+  readonly #stores = new Map<string, ChatStore>();
+  readonly #subs = new Map<string, Subscription>();
+  #entries: OutboxEntry[] = [];
+  readonly #listeners = new Map<keyof ChatConnectionEvents, Set<Listener<any>>>();
+  #channel: BroadcastChannel | null = null;
+  #releaseLock: (() => void) | null = null;
+  #lockAbort: AbortController | null = null;
+  readonly #detach: Array<() => void> = [];
 
   constructor(options: ChatConnectionOptions) {
-    this.opts = {
+    this.#opts = {
       autoSubscribe: false,
       rest: USER_PATHS,
       storagePrefix: 'support-chat:outbox',
@@ -216,23 +217,23 @@ export class ChatConnection {
       ...options,
       server: options.server.replace(/\/+$/, ''),
     };
-    this.storage = options.storage ?? null;
-    this.token = options.token ?? null;
-    this.api = createApiClient(this.opts.server, () => this.token, this.opts.fetch);
-    this.entries = this.readOutbox().map((e) => ({ ...e }));
+    this.#storage = options.storage ?? null;
+    this.#token = options.token ?? null;
+    this.api = createApiClient(this.#opts.server, () => this.#token, this.#opts.fetch);
+    this.#entries = this.#readOutbox().map((e) => ({ ...e }));
   }
 
   // ---- events ----
 
   on<K extends keyof ChatConnectionEvents>(type: K, listener: Listener<ChatConnectionEvents[K]>): () => void {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
+    let set = this.#listeners.get(type);
+    if (!set) this.#listeners.set(type, (set = new Set()));
     set.add(listener);
     return () => set.delete(listener);
   }
 
-  private emit<K extends keyof ChatConnectionEvents>(type: K, value: ChatConnectionEvents[K]): void {
-    for (const listener of [...(this.listeners.get(type) ?? [])]) listener(value);
+  #emit<K extends keyof ChatConnectionEvents>(type: K, value: ChatConnectionEvents[K]): void {
+    for (const listener of [...(this.#listeners.get(type) ?? [])]) listener(value);
   }
 
   // ---- lifecycle ----
@@ -242,152 +243,163 @@ export class ChatConnection {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.#running) return;
+    this.#running = true;
     const listen = (target: EventTarget | undefined, type: string, fn: () => void) => {
       if (!target?.addEventListener) return;
       target.addEventListener(type, fn);
-      this.detach.push(() => target.removeEventListener(type, fn));
+      this.#detach.push(() => target.removeEventListener(type, fn));
     };
     const doc = globalThis.document as Document | undefined;
-    listen(this.opts.environment, 'online', () => this.reconnectNow());
-    listen(this.opts.environment, 'offline', () => this.setState('offline'));
-    listen(doc ?? this.opts.environment, 'visibilitychange', () => {
-      if (!doc || doc.visibilityState === 'visible') this.reconnectNow();
+    listen(this.#opts.environment, 'online', () => this.#reconnectNow());
+    listen(this.#opts.environment, 'offline', () => this.#setState('offline'));
+    listen(doc ?? this.#opts.environment, 'visibilitychange', () => {
+      if (!doc || doc.visibilityState === 'visible') this.#reconnectNow();
     });
-    const tabs = this.opts.tabs;
+    const tabs = this.#opts.tabs;
     const locks = (globalThis.navigator as Navigator | undefined)?.locks;
     if (tabs && locks && typeof BroadcastChannel !== 'undefined') {
-      this.channel = new BroadcastChannel(tabs);
-      this.channel.onmessage = (event: MessageEvent<TabMessage>) => this.onTabMessage(event.data);
-      this.channel.postMessage({ t: 'hello' } satisfies TabMessage);
-      this.lockAbort = new AbortController();
+      // One leader per user: tabs signed in as someone else have their own socket.
+      const name = `${tabs}:${tokenSubject(this.#token) ?? 'anonymous'}`;
+      this.#channel = new BroadcastChannel(name);
+      this.#channel.onmessage = (event: MessageEvent<TabMessage>) => this.#onTabMessage(event.data);
+      this.#channel.postMessage({ t: 'hello' } satisfies TabMessage);
+      this.#lockAbort = new AbortController();
       locks
-        .request(`${tabs}:leader`, { signal: this.lockAbort.signal }, () => {
-          if (!this.running) return undefined;
+        .request(`${name}:leader`, { signal: this.#lockAbort.signal }, () => {
+          if (!this.#running) return undefined;
           return new Promise<void>((release) => {
-            this.releaseLock = release;
-            this.becomeLeader();
+            this.#releaseLock = release;
+            this.#becomeLeader();
           });
         })
         .catch(() => {});
-      if (this.token) void this.loadLatestIfEmpty();
+      if (this.#token) void this.#loadLatestIfEmpty();
     } else {
-      this.becomeLeader();
+      this.#becomeLeader();
     }
   }
 
   stop(): void {
-    if (!this.running) return;
-    this.running = false;
+    if (!this.#running) return;
+    this.#running = false;
     this.isLeader = false;
-    clearTimeout(this.reconnectTimer);
-    clearTimeout(this.pollTimer);
-    this.closeSocket();
-    this.lockAbort?.abort();
-    this.lockAbort = null;
-    this.releaseLock?.();
-    this.releaseLock = null;
-    this.channel?.close();
-    this.channel = null;
-    for (const off of this.detach.splice(0)) off();
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#pollTimer);
+    this.#closeSocket();
+    this.#lockAbort?.abort();
+    this.#lockAbort = null;
+    this.#releaseLock?.();
+    this.#releaseLock = null;
+    this.#channel?.close();
+    this.#channel = null;
+    for (const off of this.#detach.splice(0)) off();
   }
 
   /** A new token re-authenticates: the socket reconnects and the outbox is flushed again. */
   setToken(token: string | null): void {
-    if (token === this.token) return;
-    const scopeChanged = tokenSubject(token) !== tokenSubject(this.token);
-    this.token = token;
-    this.waitingForToken = false;
+    if (token === this.#token) return;
+    const scopeChanged = tokenSubject(token) !== tokenSubject(this.#token);
+    // Messages written before there was any identity (a visitor's first send) belong to the new one.
+    const carried = this.#token ? [] : this.#entries;
+    if (carried.length) this.#persist(() => []);
+    this.#token = token;
+    this.#waitingForToken = false;
     if (scopeChanged) {
-      this.stores.clear();
+      this.#stores.clear();
       this.ready = null;
-      this.entries = this.readOutbox();
-      this.emit('outbox', this.entries);
+      const stored = this.#readOutbox();
+      const fresh = carried.filter((e) => !stored.some((s) => s.client_id === e.client_id));
+      if (fresh.length) this.#persist((list) => [...list, ...fresh]);
+      this.#entries = [...stored, ...fresh];
+      this.#emit('outbox', this.#entries);
     }
-    if (!this.running) return;
-    if (this.isLeader) {
-      this.closeSocket();
-      this.attempt = 0;
-      this.connect();
+    if (!this.#running) return;
+    if (scopeChanged && this.#opts.tabs) {
+      this.stop();
+      this.start();
+    } else if (this.isLeader) {
+      this.#closeSocket();
+      this.#attempt = 0;
+      this.#connect();
     } else if (scopeChanged) {
-      void this.loadLatestIfEmpty();
+      void this.#loadLatestIfEmpty();
     }
   }
 
-  private becomeLeader(): void {
-    if (!this.running) return;
+  #becomeLeader(): void {
+    if (!this.#running) return;
     this.isLeader = true;
-    this.connect();
+    this.#connect();
   }
 
-  private setState(state: ConnectionState): void {
+  #setState(state: ConnectionState): void {
     if (this.state === state) return;
     this.state = state;
-    this.emit('state', state);
-    if (this.isLeader) this.broadcast({ t: 'state', s: state, ready: this.ready });
+    this.#emit('state', state);
+    if (this.isLeader) this.#broadcast({ t: 'state', s: state, ready: this.ready });
   }
 
-  private offlineNow(): boolean {
+  #offlineNow(): boolean {
     const nav = globalThis.navigator as Navigator | undefined;
     return nav?.onLine === false;
   }
 
-  private reconnectNow(): void {
-    if (!this.running || !this.isLeader || this.waitingForToken) return;
-    if (this.socket && this.authed) return;
-    clearTimeout(this.reconnectTimer);
-    this.attempt = 0;
-    this.closeSocket();
-    this.connect();
+  #reconnectNow(): void {
+    if (!this.#running || !this.isLeader || this.#waitingForToken) return;
+    if (this.#socket && this.#authed) return;
+    clearTimeout(this.#reconnectTimer);
+    this.#attempt = 0;
+    this.#closeSocket();
+    this.#connect();
   }
 
   // ---- socket ----
 
-  private connect(): void {
-    if (!this.running || !this.isLeader) return;
-    if (!this.token) {
-      this.setState(this.offlineNow() ? 'offline' : this.everConnected ? 'reconnecting' : 'connecting');
+  #connect(): void {
+    if (!this.#running || !this.isLeader) return;
+    if (!this.#token) {
+      this.#setState(this.#offlineNow() ? 'offline' : this.#everConnected ? 'reconnecting' : 'connecting');
       return;
     }
-    const url = `${this.opts.server.replace(/^http/, 'ws')}/ws`;
+    const url = `${this.#opts.server.replace(/^http/, 'ws')}/ws`;
     let socket: WebSocketLike;
     try {
-      socket = new this.opts.WebSocket(url);
+      socket = new this.#opts.WebSocket(url);
     } catch {
-      this.scheduleReconnect();
+      this.#scheduleReconnect();
       return;
     }
-    this.socket = socket;
-    this.authed = false;
-    if (this.state !== 'offline') this.setState(this.everConnected ? 'reconnecting' : 'connecting');
+    this.#socket = socket;
+    this.#authed = false;
+    if (this.state !== 'offline') this.#setState(this.#everConnected ? 'reconnecting' : 'connecting');
     socket.onopen = () => {
-      if (this.socket !== socket) return;
-      this.rawSend({ type: 'auth', token: this.token ?? '' });
+      if (this.#socket !== socket) return;
+      this.#rawSend({ type: 'auth', token: this.#token ?? '' });
     };
     socket.onmessage = (event) => {
-      if (this.socket !== socket || typeof event.data !== 'string') return;
+      if (this.#socket !== socket || typeof event.data !== 'string') return;
       let frame: ServerFrame;
       try {
         frame = JSON.parse(event.data) as ServerFrame;
       } catch {
         return;
       }
-      this.onSocketFrame(frame);
+      this.#onSocketFrame(frame);
     };
     socket.onerror = () => {};
     socket.onclose = (event) => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      this.authed = false;
-      this.onSocketClosed(event.code, event.reason);
+      if (this.#socket !== socket) return;
+      this.#socket = null;
+      this.#authed = false;
+      this.#onSocketClosed(event.code, event.reason);
     };
   }
 
-  private closeSocket(): void {
-    const socket = this.socket;
-    this.socket = null;
-    this.authed = false;
+  #closeSocket(): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    this.#authed = false;
     if (socket) {
       socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
       try {
@@ -398,128 +410,128 @@ export class ChatConnection {
     }
   }
 
-  private onSocketClosed(code: number, reason: string): void {
-    if (!this.running) return;
+  #onSocketClosed(code: number, reason: string): void {
+    if (!this.#running) return;
     if (code === CLOSE.UNAUTHORIZED) {
-      this.waitingForToken = true;
-      this.setState(this.everConnected ? 'reconnecting' : 'connecting');
-      this.emit('token-expired', { reason: reason || 'unauthorized' });
+      this.#waitingForToken = true;
+      this.#setState(this.#everConnected ? 'reconnecting' : 'connecting');
+      this.#emit('token-expired', { reason: reason || 'unauthorized' });
       return;
     }
     if (code === CLOSE.RESTART) {
       // Every client of the restarting instance reconnects now: spread them over half a second.
-      this.scheduleReconnect(Math.floor(this.opts.random() * 500));
+      this.#scheduleReconnect(Math.floor(this.#opts.random() * 500));
     } else {
-      this.scheduleReconnect();
+      this.#scheduleReconnect();
     }
-    this.setState(this.offlineNow() ? 'offline' : this.everConnected ? 'reconnecting' : 'connecting');
-    this.startPolling();
+    this.#setState(this.#offlineNow() ? 'offline' : this.#everConnected ? 'reconnecting' : 'connecting');
+    this.#startPolling();
   }
 
-  private scheduleReconnect(delay?: number): void {
-    clearTimeout(this.reconnectTimer);
-    const wait = delay ?? backoffDelay(this.attempt, this.opts.random, this.opts.backoffBase, this.opts.backoffMax);
-    this.attempt += 1;
-    this.reconnectTimer = setTimeout(() => this.connect(), wait);
+  #scheduleReconnect(delay?: number): void {
+    clearTimeout(this.#reconnectTimer);
+    const wait = delay ?? backoffDelay(this.#attempt, this.#opts.random, this.#opts.backoffBase, this.#opts.backoffMax);
+    this.#attempt += 1;
+    this.#reconnectTimer = setTimeout(() => this.#connect(), wait);
   }
 
-  private rawSend(frame: ClientFrame): boolean {
-    if (!this.socket || this.socket.readyState !== OPEN) return false;
-    this.socket.send(JSON.stringify(frame));
+  #rawSend(frame: ClientFrame): boolean {
+    if (!this.#socket || this.#socket.readyState !== OPEN) return false;
+    this.#socket.send(JSON.stringify(frame));
     return true;
   }
 
-  private onSocketFrame(frame: ServerFrame): void {
+  #onSocketFrame(frame: ServerFrame): void {
     if (frame.type === 'ready') {
-      this.authed = true;
-      this.everConnected = true;
-      this.attempt = 0;
-      this.restUnreachable = false;
+      this.#authed = true;
+      this.#everConnected = true;
+      this.#attempt = 0;
+      this.#restUnreachable = false;
       this.ready = { user: frame.user, chat_id: frame.chat_id, expires_in: frame.expires_in };
-      this.adoptOwnChat();
-      this.emit('ready', this.ready);
-      this.broadcast({ t: 'state', s: this.state, ready: this.ready });
+      this.#adoptOwnChat();
+      this.#emit('ready', this.ready);
+      this.#broadcast({ t: 'state', s: this.state, ready: this.ready });
       const own = frame.chat_id;
-      if (this.opts.autoSubscribe && own) {
-        this.subs.set(`chat:${own}`, { channel: 'chat', chat_id: own });
+      if (this.#opts.autoSubscribe && own) {
+        this.#subs.set(`chat:${own}`, { channel: 'chat', chat_id: own });
         // The newest page over REST first, so a long chat is not replayed whole over the socket.
-        const socket = this.socket;
-        void this.loadLatestIfEmpty().then(() => {
-          if (this.socket === socket && this.authed) for (const sub of this.subs.values()) this.sendSubscribe(sub);
+        const socket = this.#socket;
+        void this.#loadLatestIfEmpty().then(() => {
+          if (this.#socket === socket && this.#authed) for (const sub of this.#subs.values()) this.#sendSubscribe(sub);
         });
         return;
       }
-      if (this.subs.size === 0) this.onLive();
-      for (const sub of this.subs.values()) this.sendSubscribe(sub);
+      if (this.#subs.size === 0) this.#onLive();
+      for (const sub of this.#subs.values()) this.#sendSubscribe(sub);
       return;
     }
     if (frame.type === 'subscribed') {
-      this.onLive();
+      this.#onLive();
     }
-    this.applyFrame(frame, true);
-    this.broadcast({ t: 'frame', f: frame, live: true });
+    this.#applyFrame(frame, true);
+    this.#broadcast({ t: 'frame', f: frame, live: true });
   }
 
   /** Socket authenticated and caught up: stop polling, flush the outbox. */
-  private onLive(): void {
-    clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
-    this.setState('connected');
-    this.flushOutbox();
+  #onLive(): void {
+    clearTimeout(this.#pollTimer);
+    this.#pollTimer = undefined;
+    this.#setState('connected');
+    this.#flushOutbox();
   }
 
-  private sendSubscribe(sub: Subscription): void {
+  #sendSubscribe(sub: Subscription): void {
     if (sub.channel === 'chat') {
-      this.rawSend({ type: 'subscribe', channel: 'chat', chat_id: sub.chat_id, after_seq: this.highestSeq(sub.chat_id) });
+      this.#rawSend({ type: 'subscribe', channel: 'chat', chat_id: sub.chat_id, after_seq: this.highestSeq(sub.chat_id) });
     } else {
-      this.rawSend({ type: 'subscribe', channel: 'admin' });
+      this.#rawSend({ type: 'subscribe', channel: 'admin' });
     }
   }
 
   subscribe(sub: Subscription): void {
     const key = sub.channel === 'chat' ? `chat:${sub.chat_id}` : 'admin';
-    if (this.subs.has(key)) return;
-    this.subs.set(key, sub);
-    if (this.authed) this.sendSubscribe(sub);
+    if (this.#subs.has(key)) return;
+    this.#subs.set(key, sub);
+    if (this.#authed) this.#sendSubscribe(sub);
   }
 
   unsubscribe(sub: Subscription): void {
     const key = sub.channel === 'chat' ? `chat:${sub.chat_id}` : 'admin';
-    if (!this.subs.delete(key)) return;
-    if (this.authed) this.rawSend({ type: 'unsubscribe', channel: sub.channel, ...(sub.channel === 'chat' ? { chat_id: sub.chat_id } : {}) });
+    if (!this.#subs.delete(key)) return;
+    if (this.#authed) this.#rawSend({ type: 'unsubscribe', channel: sub.channel, ...(sub.channel === 'chat' ? { chat_id: sub.chat_id } : {}) });
   }
 
   // ---- frames (from the socket, or mirrored from the leader tab) ----
 
-  private applyFrame(frame: ServerFrame, live: boolean): void {
+  #applyFrame(frame: ServerFrame, live: boolean): void {
     switch (frame.type) {
       case 'new_message':
       case 'new_user_message':
-        this.store([frame.message], live);
-        this.resolveOutbox(frame.message);
+        this.#store([frame.message], live);
+        this.#resolveOutbox(frame.message);
         break;
       case 'ack':
-        this.store([frame.message], live);
-        this.resolveOutbox(frame.message, frame.client_id);
+        this.#store([frame.message], live);
+        this.#resolveOutbox(frame.message, frame.client_id);
         break;
       case 'chat_updated':
-        this.emit('chat', { chat_id: frame.chat.id, admin_viewed_at: frame.chat.admin_viewed_at });
+        this.#emit('chat', { chat_id: frame.chat.id, admin_viewed_at: frame.chat.admin_viewed_at });
         break;
       case 'messages_read':
-        this.applyRead(frame.chat_id, frame.up_to_seq, frame.read_at);
+        this.#applyRead(frame.chat_id, frame.up_to_seq, frame.read_at);
         break;
       case 'error':
-        if (frame.client_id) this.failEntry(frame.client_id, frame.code);
-        this.emit('error', frame);
+        if (frame.client_id) this.#failEntry(frame.client_id, frame.code);
+        this.#emit('error', frame);
         break;
       default:
         break;
     }
-    this.emit('frame', frame);
+    this.#emit('frame', frame);
   }
 
-  private applyRead(chatId: string, upToSeq: number, readAt: string): void {
-    const store = this.stores.get(chatId);
+  #applyRead(chatId: string, upToSeq: number, readAt: string): void {
+    const store = this.#stores.get(chatId);
     if (!store) return;
     let changed = false;
     for (const message of store.messages) {
@@ -528,22 +540,22 @@ export class ChatConnection {
         changed = true;
       }
     }
-    if (changed) this.emit('messages', { chat_id: chatId });
+    if (changed) this.#emit('messages', { chat_id: chatId });
   }
 
   // ---- message store ----
 
-  private storeOf(chatId: string): ChatStore {
-    let store = this.stores.get(chatId);
-    if (!store) this.stores.set(chatId, (store = { messages: [], ids: new Set(), seqs: new Set(), hasMore: false }));
+  #storeOf(chatId: string): ChatStore {
+    let store = this.#stores.get(chatId);
+    if (!store) this.#stores.set(chatId, (store = { messages: [], ids: new Set(), seqs: new Set(), hasMore: false }));
     return store;
   }
 
   /** Adds messages it does not hold yet (by id and by seq), keeping seq order. */
-  private store(messages: readonly Message[], live: boolean): Message[] {
+  #store(messages: readonly Message[], live: boolean): Message[] {
     const added: Message[] = [];
     for (const message of messages) {
-      const store = this.storeOf(message.chat_id);
+      const store = this.#storeOf(message.chat_id);
       if (store.ids.has(message.id) || store.seqs.has(message.seq)) continue;
       store.ids.add(message.id);
       store.seqs.add(message.seq);
@@ -554,44 +566,44 @@ export class ChatConnection {
       added.push(message);
     }
     const chats = new Set(added.map((m) => m.chat_id));
-    for (const message of added) this.emit('message', { chat_id: message.chat_id, message, live });
-    for (const chatId of chats) this.emit('messages', { chat_id: chatId });
+    for (const message of added) this.#emit('message', { chat_id: message.chat_id, message, live });
+    for (const chatId of chats) this.#emit('messages', { chat_id: chatId });
     return added;
   }
 
   messages(chatId: string | null = this.chatId): readonly Message[] {
-    return (chatId && this.stores.get(chatId)?.messages) || [];
+    return (chatId && this.#stores.get(chatId)?.messages) || [];
   }
 
   hasMore(chatId: string | null = this.chatId): boolean {
-    return (chatId && this.stores.get(chatId)?.hasMore) || false;
+    return (chatId && this.#stores.get(chatId)?.hasMore) || false;
   }
 
   highestSeq(chatId: string): number {
-    const list = this.stores.get(chatId)?.messages;
+    const list = this.#stores.get(chatId)?.messages;
     return list?.length ? list[list.length - 1]!.seq : 0;
   }
 
   /** Adds a REST page (history) to the store; `has_more` is kept when the page is the oldest. */
   seed(chatId: string, page: MessagePage, older = true): void {
-    const store = this.storeOf(chatId);
+    const store = this.#storeOf(chatId);
     const oldestBefore = store.messages[0]?.seq ?? Infinity;
-    this.store(page.messages, false);
+    this.#store(page.messages, false);
     if (older && (page.messages[0]?.seq ?? Infinity) <= oldestBefore) store.hasMore = page.has_more;
-    this.emit('messages', { chat_id: chatId });
+    this.#emit('messages', { chat_id: chatId });
   }
 
   /** The newest page of the caller's own chat (user API `GET /api/chat`), when nothing is held. */
   async loadLatest(): Promise<void> {
-    const data = await this.api.request<UserChatResponse>('GET', `/api/chat?limit=${this.opts.pageSize}`);
+    const data = await this.api.request<UserChatResponse>('GET', `/api/chat?limit=${this.#opts.pageSize}`);
     const chatId = data.chat.id;
-    if (!this.ready) this.ready = { user: { sub: tokenSubject(this.token) ?? '', role: 'user' }, chat_id: chatId, expires_in: 0 };
-    this.adoptOwnChat();
-    this.emit('chat', { chat_id: chatId, admin_viewed_at: data.chat.admin_viewed_at });
+    if (!this.ready) this.ready = { user: { sub: tokenSubject(this.#token) ?? '', role: 'user' }, chat_id: chatId, expires_in: 0 };
+    this.#adoptOwnChat();
+    this.#emit('chat', { chat_id: chatId, admin_viewed_at: data.chat.admin_viewed_at });
     this.seed(chatId, data, true);
   }
 
-  private async loadLatestIfEmpty(): Promise<void> {
+  async #loadLatestIfEmpty(): Promise<void> {
     if (this.chatId && this.messages().length) return;
     try {
       await this.loadLatest();
@@ -603,10 +615,10 @@ export class ChatConnection {
   /** Loads the page before the oldest held message; resolves to how many were added. */
   async loadOlder(chatId: string | null = this.chatId): Promise<number> {
     if (!chatId) return 0;
-    const store = this.storeOf(chatId);
+    const store = this.#storeOf(chatId);
     const oldest = store.messages[0]?.seq;
-    const query = `${oldest ? `before_seq=${oldest}&` : ''}limit=${this.opts.pageSize}`;
-    const page = await this.api.request<MessagePage>('GET', this.opts.rest.messages(chatId, query));
+    const query = `${oldest ? `before_seq=${oldest}&` : ''}limit=${this.#opts.pageSize}`;
+    const page = await this.api.request<MessagePage>('GET', this.#opts.rest.messages(chatId, query));
     const before = store.messages.length;
     this.seed(chatId, page, true);
     return store.messages.length - before;
@@ -614,69 +626,69 @@ export class ChatConnection {
 
   // ---- polling fallback ----
 
-  private startPolling(): void {
-    if (this.pollTimer !== undefined || !this.isLeader) return;
+  #startPolling(): void {
+    if (this.#pollTimer !== undefined || !this.isLeader) return;
     const tick = async () => {
-      if (!this.running || !this.isLeader || this.authed) {
-        this.pollTimer = undefined;
+      if (!this.#running || !this.isLeader || this.#authed) {
+        this.#pollTimer = undefined;
         return;
       }
       await this.pollOnce();
-      if (this.running && this.isLeader && !this.authed) this.pollTimer = setTimeout(tick, this.opts.pollInterval);
-      else this.pollTimer = undefined;
+      if (this.#running && this.isLeader && !this.#authed) this.#pollTimer = setTimeout(tick, this.#opts.pollInterval);
+      else this.#pollTimer = undefined;
     };
-    this.pollTimer = setTimeout(tick, this.opts.pollInterval);
+    this.#pollTimer = setTimeout(tick, this.#opts.pollInterval);
   }
 
   /** One REST round while the socket is down: new messages for every chat channel, then the outbox. */
   async pollOnce(): Promise<void> {
-    if (!this.token) return;
+    if (!this.#token) return;
     try {
-      if (this.opts.autoSubscribe && !this.chatId) await this.loadLatest();
-      const chats = [...this.subs.values()].flatMap((s) => (s.channel === 'chat' ? [s.chat_id] : []));
-      if (this.opts.autoSubscribe && this.chatId && !chats.includes(this.chatId)) chats.push(this.chatId);
+      if (this.#opts.autoSubscribe && !this.chatId) await this.loadLatest();
+      const chats = [...this.#subs.values()].flatMap((s) => (s.channel === 'chat' ? [s.chat_id] : []));
+      if (this.#opts.autoSubscribe && this.chatId && !chats.includes(this.chatId)) chats.push(this.chatId);
       for (const chatId of chats) {
         let more = true;
         while (more) {
           const query = `after_seq=${this.highestSeq(chatId)}&limit=100`;
-          const page = await this.api.request<MessagePage>('GET', this.opts.rest.messages(chatId, query));
-          for (const message of this.store(page.messages, true)) this.broadcastMessage(message);
+          const page = await this.api.request<MessagePage>('GET', this.#opts.rest.messages(chatId, query));
+          for (const message of this.#store(page.messages, true)) this.#broadcastMessage(message);
           more = page.has_more && page.messages.length > 0;
         }
       }
-      if (this.restUnreachable) {
+      if (this.#restUnreachable) {
         // The server answers again: try the socket now rather than at the end of a long backoff.
-        this.restUnreachable = false;
-        this.reconnectNow();
+        this.#restUnreachable = false;
+        this.#reconnectNow();
       }
-      if (!this.authed && !this.offlineNow()) this.setState(this.everConnected ? 'reconnecting' : 'connecting');
-      await this.flushOutbox();
+      if (!this.#authed && !this.#offlineNow()) this.#setState(this.#everConnected ? 'reconnecting' : 'connecting');
+      await this.#flushOutbox();
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
-        this.waitingForToken = true;
-        this.emit('token-expired', { reason: err.code });
+        this.#waitingForToken = true;
+        this.#emit('token-expired', { reason: err.code });
       } else if (err instanceof ApiError && err.status === 0) {
-        this.restUnreachable = true;
+        this.#restUnreachable = true;
         // Neither the socket nor REST reaches the server: say so.
-        if (!this.authed) this.setState('offline');
+        if (!this.#authed) this.#setState('offline');
       }
     }
   }
 
   /** Hands a REST-learned message to follower tabs as the frame the socket would have sent. */
-  private broadcastMessage(message: Message): void {
-    this.broadcast({ t: 'frame', f: { type: 'new_message', chat_id: message.chat_id, message }, live: true });
+  #broadcastMessage(message: Message): void {
+    this.#broadcast({ t: 'frame', f: { type: 'new_message', chat_id: message.chat_id, message }, live: true });
   }
 
   // ---- outbox ----
 
-  private outboxKey(): string {
-    return `${this.opts.storagePrefix}:${this.opts.server}:${tokenSubject(this.token) ?? 'anonymous'}`;
+  #outboxKey(): string {
+    return `${this.#opts.storagePrefix}:${this.#opts.server}:${tokenSubject(this.#token) ?? 'anonymous'}`;
   }
 
-  private readOutbox(): OutboxEntry[] {
+  #readOutbox(): OutboxEntry[] {
     try {
-      const raw = this.storage?.getItem(this.outboxKey());
+      const raw = this.#storage?.getItem(this.#outboxKey());
       const list = raw ? (JSON.parse(raw) as OutboxEntry[]) : [];
       return Array.isArray(list) ? list : [];
     } catch {
@@ -685,25 +697,25 @@ export class ChatConnection {
   }
 
   /** Read-modify-write on every change, so tabs writing the same key do not drop each other's entries. */
-  private persist(change: (list: OutboxEntry[]) => OutboxEntry[]): void {
-    if (!this.storage) return;
+  #persist(change: (list: OutboxEntry[]) => OutboxEntry[]): void {
+    if (!this.#storage) return;
     try {
-      const next = change(this.readOutbox());
-      if (next.length) this.storage.setItem(this.outboxKey(), JSON.stringify(next));
-      else this.storage.removeItem(this.outboxKey());
+      const next = change(this.#readOutbox());
+      if (next.length) this.#storage.setItem(this.#outboxKey(), JSON.stringify(next));
+      else this.#storage.removeItem(this.#outboxKey());
     } catch {
       // storage full or blocked: the outbox still works in memory
     }
   }
 
   outbox(chatId?: string | null): readonly OutboxEntry[] {
-    if (chatId === undefined) return this.entries;
-    return this.entries.filter((e) => e.chat_id === chatId || e.chat_id === null);
+    if (chatId === undefined) return this.#entries;
+    return this.#entries.filter((e) => e.chat_id === chatId || e.chat_id === null);
   }
 
-  private setEntries(entries: OutboxEntry[]): void {
-    this.entries = entries;
-    this.emit('outbox', entries);
+  #setEntries(entries: OutboxEntry[]): void {
+    this.#entries = entries;
+    this.#emit('outbox', entries);
   }
 
   /** Optimistic send: the entry is pending at once and stays in the outbox until acknowledged. */
@@ -715,71 +727,71 @@ export class ChatConnection {
       created_at: new Date().toISOString(),
       status: 'pending',
     };
-    this.persist((list) => [...list, entry]);
-    this.setEntries([...this.entries, entry]);
-    this.dispatchEntry(entry);
+    this.#persist((list) => [...list, entry]);
+    this.#setEntries([...this.#entries, entry]);
+    this.#dispatchEntry(entry);
     return entry;
   }
 
   retry(clientId: string): void {
-    const entry = this.entries.find((e) => e.client_id === clientId);
+    const entry = this.#entries.find((e) => e.client_id === clientId);
     if (!entry) return;
     const next: OutboxEntry = { client_id: entry.client_id, chat_id: entry.chat_id, content: entry.content, created_at: entry.created_at, status: 'pending' };
-    this.replaceEntry(next);
-    this.dispatchEntry(next);
+    this.#replaceEntry(next);
+    this.#dispatchEntry(next);
   }
 
   discard(clientId: string): void {
-    this.persist((list) => list.filter((e) => e.client_id !== clientId));
-    this.setEntries(this.entries.filter((e) => e.client_id !== clientId));
+    this.#persist((list) => list.filter((e) => e.client_id !== clientId));
+    this.#setEntries(this.#entries.filter((e) => e.client_id !== clientId));
   }
 
-  private replaceEntry(entry: OutboxEntry): void {
-    this.persist((list) => list.map((e) => (e.client_id === entry.client_id ? entry : e)));
-    this.setEntries(this.entries.map((e) => (e.client_id === entry.client_id ? entry : e)));
+  #replaceEntry(entry: OutboxEntry): void {
+    this.#persist((list) => list.map((e) => (e.client_id === entry.client_id ? entry : e)));
+    this.#setEntries(this.#entries.map((e) => (e.client_id === entry.client_id ? entry : e)));
   }
 
-  private failEntry(clientId: string, code: string): void {
-    const entry = this.entries.find((e) => e.client_id === clientId);
-    if (entry) this.replaceEntry({ ...entry, status: 'failed', error: code });
+  #failEntry(clientId: string, code: string): void {
+    const entry = this.#entries.find((e) => e.client_id === clientId);
+    if (entry) this.#replaceEntry({ ...entry, status: 'failed', error: code });
   }
 
   /** The message is stored: its entry leaves the outbox here, and in storage for other tabs' entries. */
-  private resolveOutbox(message: Message, clientId = message.client_id): void {
-    if (this.entries.some((e) => e.client_id === clientId)) this.discard(clientId);
-    else if (this.storage?.getItem(this.outboxKey())) this.persist((list) => list.filter((e) => e.client_id !== clientId));
+  #resolveOutbox(message: Message, clientId = message.client_id): void {
+    if (this.#entries.some((e) => e.client_id === clientId)) this.discard(clientId);
+    else if (this.#storage?.getItem(this.#outboxKey())) this.#persist((list) => list.filter((e) => e.client_id !== clientId));
   }
 
   /** Entries created before `ready` get the caller's own chat. */
-  private adoptOwnChat(): void {
+  #adoptOwnChat(): void {
     const own = this.chatId;
-    if (!own || !this.entries.some((e) => e.chat_id === null)) return;
-    this.persist((list) => list.map((e) => (e.chat_id === null ? { ...e, chat_id: own } : e)));
-    this.setEntries(this.entries.map((e) => (e.chat_id === null ? { ...e, chat_id: own } : e)));
+    if (!own || !this.#entries.some((e) => e.chat_id === null)) return;
+    this.#persist((list) => list.map((e) => (e.chat_id === null ? { ...e, chat_id: own } : e)));
+    this.#setEntries(this.#entries.map((e) => (e.chat_id === null ? { ...e, chat_id: own } : e)));
   }
 
-  private dispatchEntry(entry: OutboxEntry): void {
+  #dispatchEntry(entry: OutboxEntry): void {
     if (!entry.chat_id) return; // sent on `ready`
     const frame: ClientFrame = { type: 'send_message', chat_id: entry.chat_id, client_id: entry.client_id, content: entry.content };
-    if (this.isLeader) void this.deliver(frame);
-    else this.broadcast({ t: 'out', f: frame });
+    if (this.isLeader) void this.#deliver(frame);
+    else this.#broadcast({ t: 'out', f: frame });
   }
 
   /** Leader: through the socket when live, else REST (which is idempotent by client_id too). */
-  private async deliver(frame: ClientFrame): Promise<void> {
-    if (this.authed && this.rawSend(frame)) return;
-    if (!this.token) return;
+  async #deliver(frame: ClientFrame): Promise<void> {
+    if (this.#authed && this.#rawSend(frame)) return;
+    if (!this.#token) return;
     try {
       if (frame.type === 'send_message') {
-        const message = await this.api.request<Message>('POST', this.opts.rest.send(frame.chat_id), {
+        const message = await this.api.request<Message>('POST', this.#opts.rest.send(frame.chat_id), {
           client_id: frame.client_id,
           content: frame.content,
         });
         const ack: ServerFrame = { type: 'ack', client_id: frame.client_id, message };
-        this.applyFrame(ack, true);
-        this.broadcast({ t: 'frame', f: ack, live: true });
+        this.#applyFrame(ack, true);
+        this.#broadcast({ t: 'frame', f: ack, live: true });
       } else if (frame.type === 'mark_read') {
-        const path = this.opts.rest.read(frame.chat_id);
+        const path = this.#opts.rest.read(frame.chat_id);
         if (!path) return;
         const result = await this.api.request<{ read_at: string | null }>('POST', path, { up_to_seq: frame.up_to_seq });
         const read: ServerFrame = {
@@ -788,32 +800,32 @@ export class ChatConnection {
           up_to_seq: frame.up_to_seq,
           read_at: result.read_at ?? new Date().toISOString(),
         };
-        this.applyFrame(read, true);
-        this.broadcast({ t: 'frame', f: read, live: true });
+        this.#applyFrame(read, true);
+        this.#broadcast({ t: 'frame', f: read, live: true });
       }
     } catch (err) {
       if (frame.type !== 'send_message') return;
       // A 4xx other than auth / rate limits will not get better by resending: show it failed.
       if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 429) {
-        this.failEntry(frame.client_id, err.code);
-        this.broadcast({ t: 'frame', f: { type: 'error', code: err.code, message: err.message, client_id: frame.client_id }, live: true });
+        this.#failEntry(frame.client_id, err.code);
+        this.#broadcast({ t: 'frame', f: { type: 'error', code: err.code, message: err.message, client_id: frame.client_id }, live: true });
       }
       // Otherwise it stays pending and goes out on the next poll or reconnect.
     }
   }
 
-  private flushOutbox(): Promise<void> {
+  #flushOutbox(): Promise<void> {
     if (!this.isLeader) return Promise.resolve();
     // Other tabs may have queued entries in the shared storage.
-    const known = new Set(this.entries.map((e) => e.client_id));
-    const foreign = this.readOutbox().filter((e) => !known.has(e.client_id));
-    const pending = [...this.entries.filter((e) => e.status === 'pending'), ...foreign.filter((e) => e.status === 'pending')];
+    const known = new Set(this.#entries.map((e) => e.client_id));
+    const foreign = this.#readOutbox().filter((e) => !known.has(e.client_id));
+    const pending = [...this.#entries.filter((e) => e.status === 'pending'), ...foreign.filter((e) => e.status === 'pending')];
     const own = this.chatId;
     return Promise.all(
       pending.map((e) => {
         const chatId = e.chat_id ?? own;
         if (!chatId) return undefined;
-        return this.deliver({ type: 'send_message', chat_id: chatId, client_id: e.client_id, content: e.content });
+        return this.#deliver({ type: 'send_message', chat_id: chatId, client_id: e.client_id, content: e.content });
       }),
     ).then(() => undefined);
   }
@@ -822,46 +834,48 @@ export class ChatConnection {
 
   markRead(chatId: string | null = this.chatId, upToSeq = chatId ? this.highestSeq(chatId) : 0): void {
     if (!chatId || upToSeq < 1) return;
-    // Optimistic: the badge clears at once; the server's messages_read confirms it in every tab.
-    this.applyRead(chatId, upToSeq, new Date().toISOString());
-    this.outgoing({ type: 'mark_read', chat_id: chatId, up_to_seq: upToSeq });
+    // Optimistic and shared: every tab's badge clears at once; the server's messages_read confirms it.
+    const read: ServerFrame = { type: 'messages_read', chat_id: chatId, up_to_seq: upToSeq, read_at: new Date().toISOString() };
+    this.#applyRead(chatId, upToSeq, read.read_at);
+    this.#broadcast({ t: 'frame', f: read, live: true });
+    this.#outgoing({ type: 'mark_read', chat_id: chatId, up_to_seq: upToSeq });
   }
 
   typing(chatId: string | null, typing: boolean): void {
-    if (chatId) this.outgoing({ type: 'typing', chat_id: chatId, typing });
+    if (chatId) this.#outgoing({ type: 'typing', chat_id: chatId, typing });
   }
 
-  private outgoing(frame: ClientFrame): void {
-    if (!this.isLeader) this.broadcast({ t: 'out', f: frame });
-    else if (frame.type === 'typing') this.authed && this.rawSend(frame);
-    else void this.deliver(frame);
+  #outgoing(frame: ClientFrame): void {
+    if (!this.isLeader) this.#broadcast({ t: 'out', f: frame });
+    else if (frame.type === 'typing') this.#authed && this.#rawSend(frame);
+    else void this.#deliver(frame);
   }
 
   // ---- tabs ----
 
-  private broadcast(message: TabMessage): void {
-    this.channel?.postMessage(message);
+  #broadcast(message: TabMessage): void {
+    this.#channel?.postMessage(message);
   }
 
-  private onTabMessage(message: TabMessage): void {
+  #onTabMessage(message: TabMessage): void {
     if (message.t === 'hello') {
-      if (this.isLeader) this.broadcast({ t: 'state', s: this.state, ready: this.ready });
+      if (this.isLeader) this.#broadcast({ t: 'state', s: this.state, ready: this.ready });
     } else if (message.t === 'out') {
       if (!this.isLeader) return;
-      if (message.f.type === 'typing') this.authed && this.rawSend(message.f);
-      else void this.deliver(message.f);
+      if (message.f.type === 'typing') this.#authed && this.#rawSend(message.f);
+      else void this.#deliver(message.f);
     } else if (!this.isLeader) {
       if (message.t === 'state') {
         const hadChat = this.chatId;
         if (message.ready && (!this.ready || this.ready.chat_id !== message.ready.chat_id)) {
           this.ready = message.ready;
-          this.adoptOwnChat();
-          this.emit('ready', message.ready);
+          this.#adoptOwnChat();
+          this.#emit('ready', message.ready);
         }
-        this.setState(message.s);
-        if (!hadChat && this.chatId) void this.loadLatestIfEmpty();
+        this.#setState(message.s);
+        if (!hadChat && this.chatId) void this.#loadLatestIfEmpty();
       } else {
-        this.applyFrame(message.f, message.live);
+        this.#applyFrame(message.f, message.live);
       }
     }
   }

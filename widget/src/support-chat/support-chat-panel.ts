@@ -1,0 +1,435 @@
+// The chat panel (lazily imported chunk): header with the connection dot, the message list with
+// dividers, receipts and the typing indicator, the "New messages" pill, the optional email
+// capture, and the composer. Reads everything from the <support-chat> host; events go back
+// through the host's connection. The host defines the element after importing this chunk.
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import type { OutboxEntry } from '../shared/chat-connection.js';
+import { dayLabel, formatDateTime, formatTime, sameDay } from '../shared/format.js';
+import { linkify } from '../shared/linkify.js';
+import type { Message } from '../shared/protocol.js';
+import { panelStyles } from './panel.styles.js';
+import type { SupportChat } from './support-chat.component.js';
+
+const NEAR_BOTTOM = 48;
+const GROUP_GAP = 5 * 60_000;
+const TYPING_REPEAT = 3000;
+const TYPING_IDLE = 4000;
+
+type Row =
+  | { kind: 'message'; message: Message; last: boolean }
+  | { kind: 'outbox'; entry: OutboxEntry }
+  | { kind: 'divider'; date: Date };
+
+export class SupportChatPanel extends LitElement {
+  static override styles = panelStyles;
+  static override properties = {
+    chat: { attribute: false },
+    position: { reflect: true },
+    pill: { state: true },
+    loadingOlder: { state: true },
+    emailState: { state: true },
+  };
+
+  declare chat: SupportChat;
+  declare position: string;
+  declare pill: boolean;
+  declare loadingOlder: boolean;
+  declare emailState: 'hidden' | 'asking' | 'invalid' | 'saved';
+
+  #atBottom = true;
+  #lastKey = '';
+  #scrollAnchor: { height: number; top: number } | null = null;
+  #typingSentAt = 0;
+  #typingIdle: ReturnType<typeof setTimeout> | undefined;
+  #savedEmail = '';
+
+  constructor() {
+    super();
+    this.pill = false;
+    this.loadingOlder = false;
+    this.emailState = 'hidden';
+    this.position = 'right';
+    this.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.stopPropagation();
+        this.chat.close();
+      }
+    });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.visualViewport?.addEventListener('resize', this.#onViewport);
+    window.visualViewport?.addEventListener('scroll', this.#onViewport);
+    this.#onViewport();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.visualViewport?.removeEventListener('resize', this.#onViewport);
+    window.visualViewport?.removeEventListener('scroll', this.#onViewport);
+  }
+
+  /** Mobile: keep the full-screen panel above the on-screen keyboard. */
+  readonly #onViewport = () => {
+    const viewport = window.visualViewport;
+    if (!viewport) return;
+    this.style.setProperty('--_vvh', `${viewport.height}px`);
+    this.style.setProperty('--_vvtop', `${viewport.offsetTop}px`);
+    if (this.#atBottom) this.#scrollToBottom();
+  };
+
+  focusInput(): void {
+    this.#input?.focus();
+  }
+
+  get #input(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('textarea');
+  }
+
+  get #list(): HTMLElement | null {
+    return this.renderRoot.querySelector('.messages');
+  }
+
+  get #connection() {
+    return this.chat.connection;
+  }
+
+  // ---- scrolling ----
+
+  protected override willUpdate(): void {
+    const list = this.#list;
+    if (list && this.loadingOlder) this.#scrollAnchor = { height: list.scrollHeight, top: list.scrollTop };
+  }
+
+  protected override updated(): void {
+    const list = this.#list;
+    if (!list) return;
+    if (this.#scrollAnchor && !this.loadingOlder) {
+      // Older messages went in above: keep the one the reader was looking at in place.
+      list.scrollTop = this.#scrollAnchor.top + (list.scrollHeight - this.#scrollAnchor.height);
+      this.#scrollAnchor = null;
+    }
+    const messages = this.#connection.messages();
+    const outbox = this.#connection.outbox(this.#connection.chatId);
+    const last = messages[messages.length - 1];
+    const key = `${last?.id ?? ''}|${outbox.length}|${this.chat.adminTyping}`;
+    if (key !== this.#lastKey) {
+      const first = this.#lastKey === '';
+      this.#lastKey = key;
+      const own = outbox.length > 0 || last?.sender_type === 'user';
+      if (first || this.#atBottom || own) this.#scrollToBottom();
+      else if (last) this.pill = true;
+    }
+    this.#showEmailPrompt();
+  }
+
+  #scrollToBottom(): void {
+    const list = this.#list;
+    if (!list) return;
+    list.scrollTop = list.scrollHeight;
+    this.#atBottom = true;
+    this.pill = false;
+  }
+
+  #onScroll(): void {
+    const list = this.#list!;
+    this.#atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM;
+    if (this.#atBottom) this.pill = false;
+    if (list.scrollTop < 80 && this.#connection.hasMore() && !this.loadingOlder) void this.#loadOlder();
+  }
+
+  async #loadOlder(): Promise<void> {
+    const list = this.#list;
+    if (list) this.#scrollAnchor = { height: list.scrollHeight, top: list.scrollTop };
+    this.loadingOlder = true;
+    try {
+      await this.#connection.loadOlder();
+    } catch {
+      // the next scroll to the top tries again
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  // ---- composer ----
+
+  #onKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      this.#send();
+    }
+  }
+
+  #onInput(): void {
+    const input = this.#input!;
+    input.style.height = 'auto';
+    input.style.height = `${Math.min(input.scrollHeight, 140)}px`;
+    this.requestUpdate();
+    const chatId = this.#connection.chatId;
+    const now = Date.now();
+    if (input.value.trim() && now - this.#typingSentAt > TYPING_REPEAT) {
+      this.#typingSentAt = now;
+      this.#connection.typing(chatId, true);
+    }
+    clearTimeout(this.#typingIdle);
+    this.#typingIdle = setTimeout(() => this.#stopTyping(), TYPING_IDLE);
+  }
+
+  #stopTyping(): void {
+    clearTimeout(this.#typingIdle);
+    if (!this.#typingSentAt) return;
+    this.#typingSentAt = 0;
+    this.#connection.typing(this.#connection.chatId, false);
+  }
+
+  #send(): void {
+    const input = this.#input!;
+    const content = input.value.trim();
+    if (!content) return;
+    this.#connection.send(content);
+    input.value = '';
+    input.style.height = 'auto';
+    this.#stopTyping();
+    this.#scrollToBottom();
+    this.requestUpdate();
+    input.focus();
+  }
+
+  // ---- email capture (anonymous visitors) ----
+
+  get #contactKey(): string {
+    return `support-chat:contact:${this.chat.baseUrl}:${this.#connection.ready?.user.sub ?? ''}`;
+  }
+
+  #showEmailPrompt(): void {
+    if (this.emailState !== 'hidden' || !this.chat.anonymous) return;
+    const sentSomething =
+      this.#connection.outbox().length > 0 || this.#connection.messages().some((m) => m.sender_type === 'user');
+    if (!sentSomething || !this.#connection.ready) return;
+    try {
+      if (localStorage.getItem(this.#contactKey)) return;
+    } catch {
+      return;
+    }
+    this.emailState = 'asking';
+  }
+
+  async #saveEmail(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const field = (event.target as HTMLFormElement).elements.namedItem('email') as HTMLInputElement;
+    const email = field.value.trim();
+    if (!field.checkValidity() || !email) {
+      this.emailState = 'invalid';
+      return;
+    }
+    try {
+      await this.#connection.api.request('PATCH', '/api/chat/contact', { email });
+      this.#savedEmail = email;
+      this.emailState = 'saved';
+      localStorage.setItem(this.#contactKey, 'saved');
+    } catch {
+      this.emailState = 'invalid';
+    }
+  }
+
+  #dismissEmail(): void {
+    this.emailState = 'saved';
+    this.#savedEmail = '';
+    try {
+      localStorage.setItem(this.#contactKey, 'dismissed');
+    } catch {
+      // only this session then
+    }
+  }
+
+  // ---- rendering ----
+
+  #rows(): Row[] {
+    const rows: Row[] = [];
+    const messages = this.#connection.messages();
+    let previous: Date | null = null;
+    messages.forEach((message, i) => {
+      const date = new Date(message.created_at);
+      if (!previous || !sameDay(previous, date)) rows.push({ kind: 'divider', date });
+      previous = date;
+      const next = messages[i + 1];
+      const last =
+        !next ||
+        next.sender_type !== message.sender_type ||
+        Date.parse(next.created_at) - date.getTime() > GROUP_GAP ||
+        !sameDay(new Date(next.created_at), date);
+      rows.push({ kind: 'message', message, last });
+    });
+    const outbox = this.#connection.outbox(this.#connection.chatId);
+    for (const entry of outbox) {
+      const date = new Date(entry.created_at);
+      if (!previous || !sameDay(previous, date)) rows.push({ kind: 'divider', date });
+      previous = date;
+      rows.push({ kind: 'outbox', entry });
+    }
+    return rows;
+  }
+
+  #renderRow(row: Row, seenId: string | null): TemplateResult {
+    const s = this.chat.strings;
+    if (row.kind === 'divider') {
+      return html`<div class="divider" part="divider" role="separator"><span>${dayLabel(row.date)}</span></div>`;
+    }
+    if (row.kind === 'outbox') {
+      const { entry } = row;
+      const failed = entry.status === 'failed';
+      return html`<div class="row user ${failed ? 'failed' : 'pending'}" part="message message-user">
+        <div class="bubble">${linkify(entry.content)}</div>
+        <div class="meta">
+          ${failed
+            ? html`<span class="error">${s.failed}</span>
+                <button type="button" class="link" @click=${() => this.#connection.retry(entry.client_id)}>${s.retry}</button>
+                <button type="button" class="link" @click=${() => this.#connection.discard(entry.client_id)}>${s.discard}</button>`
+            : html`<span>${s.sending}</span>`}
+        </div>
+      </div>`;
+    }
+    const { message, last } = row;
+    const date = new Date(message.created_at);
+    const user = message.sender_type === 'user';
+    return html`<div
+      class="row ${user ? 'user' : 'admin'} ${last ? 'last' : ''}"
+      part="message ${user ? 'message-user' : 'message-admin'}"
+      data-seq=${message.seq}
+    >
+      ${!user && last ? html`<span class="avatar" aria-hidden="true">${(message.sender_name ?? s.support).charAt(0)}</span>` : nothing}
+      <div class="bubble" title=${formatDateTime(date)}>
+        <span class="sr">${user ? s.you : message.sender_name ?? s.support}: </span>${linkify(message.content)}
+      </div>
+      ${last || message.id === seenId
+        ? html`<div class="meta">
+            ${!user && message.sender_name ? html`<span>${message.sender_name}</span> · ` : nothing}
+            <time datetime=${message.created_at}>${formatTime(date)}</time>
+            ${message.id === seenId ? html` · <span class="seen">${s.seen}</span>` : nothing}
+          </div>`
+        : nothing}
+    </div>`;
+  }
+
+  /** "Seen": the user's last message, once an admin opened the chat after it was written. */
+  #seenMessageId(): string | null {
+    const viewed = this.chat.adminViewedAt;
+    if (!viewed) return null;
+    const messages = this.#connection.messages();
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const message = messages[i]!;
+      if (message.sender_type === 'user') return Date.parse(viewed) >= Date.parse(message.created_at) ? message.id : null;
+    }
+    return null;
+  }
+
+  #renderEmail(): TemplateResult | typeof nothing {
+    const s = this.chat.strings;
+    if (this.emailState === 'hidden') return nothing;
+    if (this.emailState === 'saved') {
+      return this.#savedEmail ? html`<p class="email-done" part="email-form">${s.emailSaved} ${this.#savedEmail}</p>` : nothing;
+    }
+    return html`<form class="email" part="email-form" @submit=${this.#saveEmail} novalidate>
+      <label for="email"><strong>${s.emailPrompt}</strong><span>${s.emailHint}</span></label>
+      <div class="email-row">
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autocomplete="email"
+          inputmode="email"
+          required
+          placeholder=${s.emailPlaceholder}
+          aria-invalid=${this.emailState === 'invalid' ? 'true' : 'false'}
+          aria-describedby="email-error"
+        />
+        <button type="submit" class="small">${s.emailSave}</button>
+      </div>
+      <div id="email-error" class="error" aria-live="polite">${this.emailState === 'invalid' ? s.emailInvalid : ''}</div>
+      <button type="button" class="link" @click=${this.#dismissEmail}>${s.dismiss}</button>
+    </form>`;
+  }
+
+  protected override render() {
+    const chat = this.chat;
+    const s = chat.strings;
+    const state = chat.state;
+    const seenId = this.#seenMessageId();
+    const empty = !this.#input?.value.trim();
+    const title = chat.title || s.defaultTitle;
+    return html`<section class="panel" part="panel">
+      <header part="header">
+        <div class="brand" aria-hidden="true">
+          <svg viewBox="0 0 24 24">
+            <path
+              d="M12 3C6.98 3 3 6.58 3 11c0 2.08.89 3.97 2.34 5.39-.13 1.3-.6 2.68-1.64 3.72 2.07.06 3.86-.73 5.08-1.58.99.3 2.07.47 3.22.47 5.02 0 9-3.58 9-8s-3.98-8-9-8z"
+            />
+          </svg>
+        </div>
+        <div class="heading">
+          <h2 part="title">${title}</h2>
+          <p class="status" part="status">
+            <span class="dot ${state}" aria-hidden="true"></span>
+            <span class="sr">${s.connectionLabel}: </span><span class="state">${s.connection[state]}</span>
+          </p>
+        </div>
+        <button type="button" class="close" part="close-button" aria-label=${s.close} @click=${() => chat.close()}>
+          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
+        </button>
+      </header>
+      <div class="body">
+        <div
+          class="messages"
+          part="messages"
+          role="log"
+          aria-live="polite"
+          aria-label=${s.messages}
+          tabindex="0"
+          @scroll=${this.#onScroll}
+        >
+          ${this.loadingOlder ? html`<div class="loading" role="status">${s.loadingOlder}</div>` : nothing}
+          ${this.#connection.hasMore()
+            ? nothing
+            : html`<div class="row admin last greeting">
+                <span class="avatar" aria-hidden="true">${title.charAt(0)}</span>
+                <div class="bubble">${chat.greeting || s.defaultGreeting}</div>
+                <div class="meta">${s.poweredBy}</div>
+              </div>`}
+          ${this.#rows().map((row) => this.#renderRow(row, seenId))} ${this.#renderEmail()}
+          ${chat.adminTyping
+            ? html`<div class="row admin typing">
+                <div class="bubble"><i></i><i></i><i></i><span class="sr">${s.typing}</span></div>
+              </div>`
+            : nothing}
+        </div>
+        ${this.pill
+          ? html`<button type="button" class="pill" part="new-messages" @click=${this.#scrollToBottom}>
+              ${s.newMessages} <span aria-hidden="true">↓</span>
+            </button>`
+          : nothing}
+      </div>
+      <form class="composer" part="composer" @submit=${(e: Event) => (e.preventDefault(), this.#send())}>
+        <textarea
+          part="input"
+          rows="1"
+          maxlength="5000"
+          aria-label=${s.inputLabel}
+          placeholder=${s.placeholder}
+          enterkeyhint="send"
+          @keydown=${this.#onKeydown}
+          @input=${this.#onInput}
+        ></textarea>
+        <button type="submit" class="send" part="send-button" aria-label=${s.send} ?disabled=${empty}>
+          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2.5-6.5z" /></svg>
+        </button>
+      </form>
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'support-chat-panel': SupportChatPanel;
+  }
+}
