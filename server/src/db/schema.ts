@@ -16,17 +16,25 @@ const timestamps = {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 };
 
-export const supportUsers = pgTable('support_users', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  /** The token's `sub`: the integrator's user id, or `visitor:<random>` for anonymous visitors. */
-  externalId: text('external_id').notNull().unique(),
-  email: text('email'),
-  name: text('name'),
-  /** Language the widget last spoke to this user in (emails follow it). */
-  locale: text('locale'),
-  unsubscribedAt: timestamp('unsubscribed_at', { withTimezone: true, mode: 'date' }),
-  ...timestamps,
-});
+export const supportUsers = pgTable(
+  'support_users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The token's `sub`: the integrator's user id, or `visitor:<random>` for anonymous visitors. */
+    externalId: text('external_id').notNull().unique(),
+    email: text('email'),
+    name: text('name'),
+    /** Language the widget last spoke to this user in (emails follow it). */
+    locale: text('locale'),
+    unsubscribedAt: timestamp('unsubscribed_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps,
+  },
+  (t) => [
+    // Substring search in the admin inbox (`ilike '%q%'`); pg_trgm comes from migration 0002.
+    index('support_users_email_trgm_idx').using('gin', sql`${t.email} gin_trgm_ops`),
+    index('support_users_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+  ],
+);
 
 export const supportChats = pgTable(
   'support_chats',
@@ -48,7 +56,17 @@ export const supportChats = pgTable(
     ...timestamps,
   },
   (t) => [
-    index('support_chats_last_message_at_idx').on(t.lastMessageAt.desc(), t.id.desc()),
+    // One partial index per inbox tab, in the list's order, so a page is a short index scan.
+    index('support_chats_active_list_idx')
+      .on(t.lastMessageAt.desc(), t.id.desc())
+      .where(sql`${t.archivedAt} is null and ${t.lastMessageAt} is not null`),
+    index('support_chats_archived_list_idx')
+      .on(t.lastMessageAt.desc(), t.id.desc())
+      .where(sql`${t.archivedAt} is not null and ${t.lastMessageAt} is not null`),
+    // Few chats are unread at a time: the unread count reads this small index only.
+    index('support_chats_unread_idx')
+      .on(t.id)
+      .where(sql`${t.archivedAt} is null and ${t.lastUserMessageAt} > coalesce(${t.adminViewedAt}, '-infinity'::timestamptz)`),
     index('support_chats_archived_at_idx').on(t.archivedAt),
   ],
 );

@@ -30,7 +30,9 @@ export type ChatListQuery = Static<typeof ChatListQuery>;
 export const ChatListResponse = Type.Object({
   chats: Type.Array(ChatListItem),
   next_cursor: Type.Union([Type.String(), Type.Null()]),
+  /** Tab counts; each stops at count_cap (show "1000+"). */
   counts: Type.Object({ active: Type.Integer(), archived: Type.Integer(), unread: Type.Integer() }),
+  count_cap: Type.Integer(),
 });
 export type ChatListResponse = Static<typeof ChatListResponse>;
 

@@ -27,6 +27,8 @@ export interface ChatServiceOptions {
 }
 
 const PREVIEW_LENGTH = 100;
+/** Tab counts stop here (the inbox shows "1000+"). */
+export const COUNT_CAP = 1000;
 const senders = alias(supportUsers, 'sender');
 
 const messageColumns = {
@@ -350,20 +352,27 @@ export class ChatService {
       conditions.push(sql`(u.email ilike ${pattern} or u.name ilike ${pattern})`);
     }
     const rows = await this.db.execute<RawListRow>(
-      sql`${listItemSelect} where ${sql.join(conditions, sql` and `)} order by c.last_message_at desc, c.id desc limit ${limit + 1}`,
+      sql`${listItemSelect} where ${sql.join(conditions, sql` and `)} order by c.last_message_at desc nulls last, c.id desc nulls last limit ${limit + 1}`,
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     // The cursor keeps Postgres' microseconds: a millisecond ISO string would skip rows in between.
     const nextCursor = rows.length > limit && last?.cursor_at ? encodeCursor({ at: last.cursor_at, id: last.id }) : null;
+    // Each count repeats a partial index's predicate (schema.ts) so it reads only that index, and
+    // stops at COUNT_CAP: exact counts of 100k chats cost more than the whole page.
     const [counts] = await this.db.execute<{ active: string; archived: string; unread: string }>(sql`
-      select count(*) filter (where archived_at is null) as active,
-             count(*) filter (where archived_at is not null) as archived,
-             count(*) filter (where archived_at is null and last_user_message_at > coalesce(admin_viewed_at, '-infinity')) as unread
-      from support_chats where last_message_at is not null`);
+      select
+        (select count(*) from (select 1 from support_chats
+          where archived_at is null and last_message_at is not null limit ${COUNT_CAP}) a) as active,
+        (select count(*) from (select 1 from support_chats
+          where archived_at is not null and last_message_at is not null limit ${COUNT_CAP}) a) as archived,
+        (select count(*) from (select 1 from support_chats
+          where archived_at is null and last_user_message_at > coalesce(admin_viewed_at, '-infinity'::timestamptz)
+          limit ${COUNT_CAP}) u) as unread`);
     return {
       chats: page.map(toListItem),
       next_cursor: nextCursor,
+      count_cap: COUNT_CAP,
       counts: {
         active: Number(counts?.active ?? 0),
         archived: Number(counts?.archived ?? 0),

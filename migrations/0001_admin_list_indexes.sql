@@ -1,0 +1,4 @@
+DROP INDEX "support_chats_last_message_at_idx";--> statement-breakpoint
+CREATE INDEX "support_chats_active_list_idx" ON "support_chats" USING btree ("last_message_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "support_chats"."archived_at" is null and "support_chats"."last_message_at" is not null;--> statement-breakpoint
+CREATE INDEX "support_chats_archived_list_idx" ON "support_chats" USING btree ("last_message_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "support_chats"."archived_at" is not null and "support_chats"."last_message_at" is not null;--> statement-breakpoint
+CREATE INDEX "support_chats_unread_idx" ON "support_chats" USING btree ("id") WHERE "support_chats"."archived_at" is null and "support_chats"."last_user_message_at" > coalesce("support_chats"."admin_viewed_at", '-infinity'::timestamptz);

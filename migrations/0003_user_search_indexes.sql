@@ -1,0 +1,2 @@
+CREATE INDEX "support_users_email_trgm_idx" ON "support_users" USING gin ("email" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "support_users_name_trgm_idx" ON "support_users" USING gin ("name" gin_trgm_ops);
