@@ -18,7 +18,9 @@ export interface WorkerLogger {
 /** graphile-worker's logger, writing structured lines to pino. */
 export function graphileLogger(logger: WorkerLogger): Logger {
   return new Logger((scope) => (level, message, meta) => {
-    const fields = { worker: scope, ...meta };
+    // graphile-worker attaches the whole job row to some lines; its id and attempt are enough.
+    const { job, ...rest } = (meta ?? {}) as { job?: { id?: string; attempts?: number } };
+    const fields = { worker: scope, ...rest, ...(job ? { jobId: job.id, attempts: job.attempts } : {}) };
     if (level === 'error') logger.error(fields, message);
     else if (level === 'warning') logger.warn(fields, message);
     else if (level === 'info') logger.info(fields, message);

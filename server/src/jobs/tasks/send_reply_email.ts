@@ -79,7 +79,7 @@ export function createSendReplyEmail({ db, config, transport }: SendReplyEmailDe
       // The email went out and the claim holds; only the provider id is missing from the audit row.
       helpers.logger.warn(`reply email sent but its message id was not recorded: ${errorText(err)}`, log);
     }
-    helpers.logger.info(`reply email sent (${claim.replies.length} replies)`, { ...log, messageId });
+    helpers.logger.info('reply email sent', { ...log, replies: claim.replies.length, messageId });
   }
 
   return async (payload, helpers) => {
