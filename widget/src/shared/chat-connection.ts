@@ -27,6 +27,7 @@
  *   retry(clientId), discard(clientId) act on a failed entry
  *   outbox(chatId?)                    entries not yet acknowledged
  *   markRead(chatId, upToSeq), typing(chatId, on)
+ *   markViewed(chatId), forget(chatId) admin: record a view; drop an unfollowed chat's messages
  *   on(event, listener) → off()        events: state, ready, message, messages, outbox, frame,
  *                                      token-expired, error (see ChatConnectionEvents)
  */
@@ -584,6 +585,15 @@ export class ChatConnection {
     return list?.length ? list[list.length - 1]!.seq : 0;
   }
 
+  /**
+   * Drops what is held for a chat that is not followed (admins: `new_user_message` frames store
+   * single messages of every chat, which would leave gaps before the next opening's history).
+   */
+  forget(chatId: string): void {
+    if (this.#subs.has(`chat:${chatId}`)) return;
+    this.#stores.delete(chatId);
+  }
+
   /** Adds a REST page (history) to the store; `has_more` is kept when the page is the oldest. */
   seed(chatId: string, page: MessagePage, older = true): void {
     const store = this.#storeOf(chatId);
@@ -839,6 +849,14 @@ export class ChatConnection {
     this.#applyRead(chatId, upToSeq, read.read_at);
     this.#broadcast({ t: 'frame', f: read, live: true });
     this.#outgoing({ type: 'mark_read', chat_id: chatId, up_to_seq: upToSeq });
+  }
+
+  /**
+   * Admins: records that a chat was viewed (the `mark_read` frame), without markRead's optimistic
+   * receipts, which are the user's reading of admin replies.
+   */
+  markViewed(chatId: string, upToSeq = this.highestSeq(chatId)): void {
+    if (upToSeq >= 1) this.#outgoing({ type: 'mark_read', chat_id: chatId, up_to_seq: upToSeq });
   }
 
   typing(chatId: string | null, typing: boolean): void {
