@@ -1,7 +1,7 @@
 // The admin API under /api/admin: the chat list (shape, order, filters, cursor paging, counts), the
 // chat view, replies, archiving, and unread_for_admin.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api, expectError, type Api } from './support/api.js';
 import { adminToken, createTestApp, userToken, type TestContext } from './support/helper.js';
 
@@ -170,6 +170,26 @@ describe('GET /api/admin/chats', () => {
       pages++;
     } while (cursor && pages < 10);
     expect(seen).toEqual(users.map((u) => u.chatId));
+  });
+
+  it('lists a page with the same number of queries whatever its size (no N+1)', async () => {
+    const small = newTag();
+    const large = newTag();
+    for (let i = 0; i < 2; i++) await taggedUser(small);
+    for (let i = 0; i < 12; i++) await taggedUser(large);
+    await list(`q=${small}`); // warm the admin's user cache
+    const spy = vi.spyOn(ctx.database.sql, 'unsafe');
+    try {
+      expect((await list(`q=${small}`)).chats).toHaveLength(2);
+      const smallQueries = spy.mock.calls.length;
+      spy.mockClear();
+      expect((await list(`q=${large}`)).chats).toHaveLength(12);
+      expect(spy.mock.calls.length).toBe(smallQueries);
+      expect(smallQueries).toBeGreaterThan(0);
+      expect(smallQueries).toBeLessThanOrEqual(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('rejects a malformed cursor, a bad limit and unknown parameters', async () => {

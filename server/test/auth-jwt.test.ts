@@ -111,6 +111,10 @@ describe('HS256 (shared secret)', () => {
     await expectRejected(hs, userToken(`visitor:${randomUUID()}`), 'token_invalid');
   });
 
+  it('rejects a subject that is not a string', async () => {
+    await expectRejected(hs, signToken(null, { claims: { sub: 12345 } }), 'token_invalid');
+  });
+
   it('rejects an over-long subject', async () => {
     await expectRejected(hs, signToken('s'.repeat(256)), 'token_invalid');
   });
