@@ -248,6 +248,13 @@ async function main(): Promise<void> {
   await admin.end();
   const dbUrl = databaseUrl(serverUrl, DATABASE);
   await migrateDatabase(dbUrl);
+  // Diagnosis knob: shows how much of the full path is the WAL flush of each commit.
+  const asyncCommit = process.env.BENCH_ASYNC_COMMIT === '1';
+  if (asyncCommit) {
+    const setup = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    await setup.unsafe(`alter database ${DATABASE} set synchronous_commit = off`);
+    await setup.end();
+  }
   const sql = postgres(dbUrl, { max: 2, onnotice: () => {} });
 
   // Users and chats for the idle and reconnect phases, seeded in bulk.
@@ -320,6 +327,7 @@ async function main(): Promise<void> {
     `Server restart (close with 1012, start a new process, LISTEN) took ${round(restartSeconds, 2)} s before the reconnect clock started.`,
     'Reconnect: each client authenticates, subscribes with after_seq 0 and gets the one message written while the server was down.',
     `Machine: ${process.platform} ${process.arch}, Node ${process.version}; the database is shared with whatever else runs here.`,
+    `synchronous_commit: ${asyncCommit ? 'off (BENCH_ASYNC_COMMIT=1, diagnosis only)' : 'on (the default)'}.`,
     `Whole run: ${round((performance.now() - began) / 1000, 1)} s.`,
   ];
   const data = { loads, memory_bytes_per_connection: memory, reconnect_seconds: reconnect, restart_seconds: restartSeconds, measured_at: new Date().toISOString() };

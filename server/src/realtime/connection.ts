@@ -206,7 +206,11 @@ export class Connection implements Subscriber, Peer {
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
     const user = await this.app.users.ensureUser(identity);
-    const chat = identity.role === 'admin' ? null : await this.app.chats.getOrCreateChat(user.id);
+    // Reading first spares every reconnect the insert attempt of getOrCreateChat.
+    const chat =
+      identity.role === 'admin'
+        ? null
+        : ((await this.app.chats.findChatByUser(user.id)) ?? (await this.app.chats.getOrCreateChat(user.id)));
     if (this.state === 'closed') return;
     this.identity = identity;
     this.user = user;
