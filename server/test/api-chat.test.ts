@@ -329,6 +329,7 @@ describe('PATCH /api/chat/contact', () => {
     }
     expectError(await http.patch('/api/chat/contact', token, { name: '' }), 400, 'validation_failed');
     expectError(await http.patch('/api/chat/contact', token, { name: '   ' }), 400, 'validation_failed');
+    expectError(await http.patch('/api/chat/contact', token, { name: ' \u0000 ' }), 400, 'validation_failed');
     expectError(await http.patch('/api/chat/contact', token, {}), 400, 'validation_failed');
     expectError(await http.patch('/api/chat/contact', token, { email: 'a@b.co', role: 'admin' }), 400, 'validation_failed');
   });

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, expectError, STACK_LIKE, type Api } from './support/api.js';
-import { adminToken, bearer, createTestApp, userToken, type TestContext } from './support/helper.js';
+import { adminToken, bearer, createTestApp, signToken, userToken, type TestContext } from './support/helper.js';
 
 let ctx: TestContext;
 let http: Api;
@@ -157,5 +157,31 @@ describe('ids', () => {
     for (const id of ['123', 'null', `${randomUUID()}x`, '../../etc/passwd', '%00', 'a'.repeat(180)]) {
       expectError(await http.get(`/api/admin/chats/${encodeURIComponent(id)}`, admin), 400, 'invalid_id');
     }
+  });
+});
+
+describe('values Postgres cannot store', () => {
+  it('answers a seq beyond the safe integer range with 400, not 500', async () => {
+    const res = await rawPost('/api/chat/read', userToken(), '{"up_to_seq": 100000000000000000000}');
+    expectError(res, 400, 'validation_failed');
+    expectError(await http.get('/api/chat/messages?after_seq=100000000000000000000', userToken()), 400, 'validation_failed');
+  });
+
+  it('does not fail on NUL bytes in a search', async () => {
+    const res = await http.get('/api/admin/chats?q=%00', adminToken());
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('does not fail on NUL bytes in a contact name', async () => {
+    const res = await http.patch('/api/chat/contact', userToken(), { name: 'Ann\u0000a' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().name).toBe('Anna');
+  });
+
+  it('does not fail on NUL bytes in token claims', async () => {
+    const withNul = signToken(`nul-${randomUUID()}`, { claims: { name: 'Bo\u0000b', email: 'b\u0000@example.com' } });
+    const res = await http.get('/api/chat', withNul);
+    expect(res.statusCode).toBe(200);
+    expectError(await http.get('/api/chat', signToken('sub\u0000with-nul')), 401, 'token_invalid');
   });
 });

@@ -42,7 +42,8 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 function claimString(payload: Record<string, unknown>, key: string, max: number): string | null {
   const value = payload[key];
   if (typeof value !== 'string') return null;
-  const trimmed = value.trim();
+  // Postgres text cannot hold NUL bytes: drop them rather than fail every request of this user.
+  const trimmed = value.replace(/\u0000/g, '').trim();
   return trimmed && trimmed.length <= max ? trimmed : null;
 }
 
@@ -117,7 +118,7 @@ function identityPlugin(app: FastifyInstance, opts: { config: Config }, done: (e
           throw toAuthError(verifyErr);
         }
         const sub = payload.sub;
-        if (typeof sub !== 'string' || sub.length === 0 || sub.length > 255) {
+        if (typeof sub !== 'string' || sub.length === 0 || sub.length > 255 || sub.includes('\u0000')) {
           throw new AppError('token_invalid', 'The token subject is invalid');
         }
         if (!isVisitor && sub.startsWith('visitor:')) {

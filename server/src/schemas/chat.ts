@@ -1,6 +1,6 @@
 // Schemas of the visitor / user API under /api/chat and /api/visitors.
 import { Type, type Static } from '@sinclair/typebox';
-import { MessagePage, NullableTimestamp, Uuid } from './common.js';
+import { MessagePage, NullableTimestamp, Seq, Uuid } from './common.js';
 
 export const UserChat = Type.Object({
   id: Uuid,
@@ -15,7 +15,7 @@ export const UserChatResponse = Type.Composite([Type.Object({ chat: UserChat }),
 export type UserChatResponse = Static<typeof UserChatResponse>;
 
 export const ReadBody = Type.Object(
-  { up_to_seq: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { up_to_seq: Type.Optional(Seq) },
   { additionalProperties: false },
 );
 

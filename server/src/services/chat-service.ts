@@ -346,7 +346,7 @@ export class ChatService {
       const cursor = decodeCursor(query.cursor);
       conditions.push(sql`(c.last_message_at, c.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
     }
-    const search = query.q?.trim();
+    const search = query.q?.replace(/\u0000/g, '').trim();
     if (search) {
       const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
       conditions.push(sql`(u.email ilike ${pattern} or u.name ilike ${pattern})`);

@@ -7,6 +7,9 @@ import type { Identity } from '../auth/identity.js';
 
 const CACHE_LIMIT = 10_000;
 
+/** Postgres text cannot hold NUL bytes; they are never meaningful in a name or address. */
+const withoutNul = (value: string) => value.replace(/\u0000/g, '');
+
 export interface UserRef {
   id: string;
   email: string | null;
@@ -53,8 +56,8 @@ export class UserService {
     const [row] = await this.db
       .update(supportUsers)
       .set({
-        ...(contact.email !== undefined ? { email: contact.email.trim().toLowerCase() } : {}),
-        ...(contact.name !== undefined ? { name: contact.name.trim() } : {}),
+        ...(contact.email !== undefined ? { email: withoutNul(contact.email).trim().toLowerCase() } : {}),
+        ...(contact.name !== undefined ? { name: withoutNul(contact.name).trim() } : {}),
         ...(contact.locale !== undefined ? { locale: contact.locale } : {}),
         updatedAt: sql`now()`,
       })

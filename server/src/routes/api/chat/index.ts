@@ -117,7 +117,7 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { identity, user } = callerOf(request);
-      if (request.body.name !== undefined && request.body.name.trim() === '') {
+      if (request.body.name !== undefined && request.body.name.replace(/\u0000/g, '').trim() === '') {
         throw new AppError('validation_failed', 'body/name must not be blank');
       }
       const row = await app.users.updateContact(identity.sub, user.id, request.body);
