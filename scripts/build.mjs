@@ -1,8 +1,16 @@
 // Builds the embeddable bundles with esbuild: widget/dist/support-chat.js and support-admin.js,
 // minified ES modules with Lit inside; lazily imported parts become content-hashed chunks.
+// `buildWidgets(outdir)` is also used by the size-budget test, which builds into a temp dir.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const entries = {
+  'support-chat': 'widget/src/support-chat/index.ts',
+  'support-admin': 'widget/src/support-admin/index.ts',
+};
 
 /** CSS in `*.styles.ts` template literals is plain text to esbuild: squeeze its whitespace and comments. */
 export function minifyCss(text) {
@@ -26,23 +34,22 @@ const minifyStyles = {
   },
 };
 
-const entries = {
-  'support-chat': 'widget/src/support-chat/index.ts',
-  'support-admin': 'widget/src/support-admin/index.ts',
-};
-const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, path]) => existsSync(path)));
-
-await rm('widget/dist', { recursive: true, force: true });
-if (Object.keys(entryPoints).length > 0) {
-  const started = Date.now();
+export async function buildWidgets(outdir = `${ROOT}widget/dist`, { sourcemap = true } = {}) {
+  const entryPoints = Object.fromEntries(
+    Object.entries(entries)
+      .map(([name, path]) => [name, `${ROOT}${path}`])
+      .filter(([, path]) => existsSync(path)),
+  );
+  await rm(outdir, { recursive: true, force: true });
+  if (Object.keys(entryPoints).length === 0) return [];
   await build({
     entryPoints,
-    outdir: 'widget/dist',
+    outdir,
     bundle: true,
     splitting: true,
     format: 'esm',
     minify: true,
-    sourcemap: true,
+    sourcemap,
     target: ['es2022'],
     chunkNames: 'chunks/[name]-[hash]',
     legalComments: 'none',
@@ -50,5 +57,11 @@ if (Object.keys(entryPoints).length > 0) {
     define: { 'process.env.NODE_ENV': '"production"' },
     plugins: [minifyStyles],
   });
-  console.log(`built ${Object.keys(entryPoints).join(', ')} in ${Date.now() - started} ms`);
+  return Object.keys(entryPoints);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  const built = await buildWidgets();
+  if (built.length) console.log(`built ${built.join(', ')} in ${Date.now() - started} ms`);
 }

@@ -1,6 +1,6 @@
 // Turns URLs in message text into links as Lit templates: the text itself is always bound as text,
 // only http(s) URLs become hrefs, and every link opens in a new tab without opener or referrer.
-import { html, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit-html';
 
 const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"']+/gi;
 const TRAILING = /[.,;:!?)\]}'"]+$/;

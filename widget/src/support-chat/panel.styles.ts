@@ -1,9 +1,6 @@
 // Styles of the lazily loaded panel: a floating card on desktop, full screen below 480 px.
 // The `--_*` tokens are inherited from the <support-chat> host, whose shadow root contains the panel.
-import { css } from 'lit';
-
-export const panelStyles = [
-  css`
+export const panelStyles = `
     :host {
       position: fixed;
       z-index: var(--_z);
@@ -463,5 +460,4 @@ export const panelStyles = [
         scroll-behavior: auto;
       }
     }
-  `,
-];
+  `;

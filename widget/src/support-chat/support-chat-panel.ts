@@ -2,7 +2,9 @@
 // dividers, receipts and the typing indicator, the "New messages" pill, the optional email
 // capture, and the composer. Reads everything from the <support-chat> host; events go back
 // through the host's connection. The host defines the element after importing this chunk.
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
+// lit-html renders it (text bindings only); a small update loop replaces LitElement, which would
+// cost 2 KiB of the budget for what these few lines do.
+import { html, nothing, render, type TemplateResult } from 'lit-html';
 import type { OutboxEntry } from '../shared/chat-connection.js';
 import { dayLabel, formatDateTime, formatTime, sameDay } from '../shared/format.js';
 import { linkify } from '../shared/linkify.js';
@@ -20,21 +22,15 @@ type Row =
   | { kind: 'outbox'; entry: OutboxEntry }
   | { kind: 'divider'; date: Date };
 
-export class SupportChatPanel extends LitElement {
-  static override styles = panelStyles;
-  static override properties = {
-    chat: { attribute: false },
-    position: { reflect: true },
-    pill: { state: true },
-    loadingOlder: { state: true },
-    emailState: { state: true },
-  };
-
-  declare chat: SupportChat;
-  declare position: string;
-  declare pill: boolean;
-  declare loadingOlder: boolean;
-  declare emailState: 'hidden' | 'asking' | 'invalid' | 'saved';
+export class SupportChatPanel extends HTMLElement {
+  chat!: SupportChat;
+  pill = false;
+  loadingOlder = false;
+  emailState: 'hidden' | 'asking' | 'invalid' | 'saved' = 'hidden';
+  /** Resolves once the pending render is on screen. */
+  updateComplete: Promise<void> = Promise.resolve();
+  #pending: Promise<void> | null = null;
+  readonly #root = this.attachShadow({ mode: 'open' });
 
   #atBottom = true;
   #lastKey = '';
@@ -45,10 +41,10 @@ export class SupportChatPanel extends LitElement {
 
   constructor() {
     super();
-    this.pill = false;
-    this.loadingOlder = false;
-    this.emailState = 'hidden';
-    this.position = 'right';
+    // Constructable sheets exist wherever the rest of the panel runs; the launcher keeps a fallback.
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(panelStyles);
+    this.#root.adoptedStyleSheets = [sheet];
     this.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         event.stopPropagation();
@@ -57,15 +53,31 @@ export class SupportChatPanel extends LitElement {
     });
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
+  /** Batches changes into one render per microtask, like LitElement. */
+  requestUpdate(): void {
+    this.updateComplete = this.#pending ??= Promise.resolve().then(() => {
+      this.#pending = null;
+      if (!this.chat) return;
+      this.#willUpdate();
+      render(this.#render(), this.#root, { host: this });
+      this.#updated();
+    });
+  }
+
+  #set(patch: Partial<Pick<SupportChatPanel, 'pill' | 'loadingOlder' | 'emailState'>>): void {
+    const changed = (Object.keys(patch) as Array<keyof typeof patch>).some((key) => this[key] !== patch[key]);
+    Object.assign(this, patch);
+    if (changed) this.requestUpdate();
+  }
+
+  connectedCallback(): void {
+    this.requestUpdate();
     window.visualViewport?.addEventListener('resize', this.#onViewport);
     window.visualViewport?.addEventListener('scroll', this.#onViewport);
     this.#onViewport();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
+  disconnectedCallback(): void {
     window.visualViewport?.removeEventListener('resize', this.#onViewport);
     window.visualViewport?.removeEventListener('scroll', this.#onViewport);
   }
@@ -84,11 +96,11 @@ export class SupportChatPanel extends LitElement {
   }
 
   get #input(): HTMLTextAreaElement | null {
-    return this.renderRoot.querySelector('textarea');
+    return this.#root.querySelector('textarea');
   }
 
   get #list(): HTMLElement | null {
-    return this.renderRoot.querySelector('.messages');
+    return this.#root.querySelector('.messages');
   }
 
   get #connection() {
@@ -97,12 +109,12 @@ export class SupportChatPanel extends LitElement {
 
   // ---- scrolling ----
 
-  protected override willUpdate(): void {
+  #willUpdate(): void {
     const list = this.#list;
     if (list && this.loadingOlder) this.#scrollAnchor = { height: list.scrollHeight, top: list.scrollTop };
   }
 
-  protected override updated(): void {
+  #updated(): void {
     const list = this.#list;
     if (!list) return;
     if (this.#scrollAnchor && !this.loadingOlder) {
@@ -119,7 +131,7 @@ export class SupportChatPanel extends LitElement {
       this.#lastKey = key;
       const own = outbox.length > 0 || last?.sender_type === 'user';
       if (first || this.#atBottom || own) this.#scrollToBottom();
-      else if (last) this.pill = true;
+      else if (last) this.#set({ pill: true });
     }
     this.#showEmailPrompt();
   }
@@ -129,26 +141,26 @@ export class SupportChatPanel extends LitElement {
     if (!list) return;
     list.scrollTop = list.scrollHeight;
     this.#atBottom = true;
-    this.pill = false;
+    this.#set({ pill: false });
   }
 
   #onScroll(): void {
     const list = this.#list!;
     this.#atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM;
-    if (this.#atBottom) this.pill = false;
+    if (this.#atBottom) this.#set({ pill: false });
     if (list.scrollTop < 80 && this.#connection.hasMore() && !this.loadingOlder) void this.#loadOlder();
   }
 
   async #loadOlder(): Promise<void> {
     const list = this.#list;
     if (list) this.#scrollAnchor = { height: list.scrollHeight, top: list.scrollTop };
-    this.loadingOlder = true;
+    this.#set({ loadingOlder: true });
     try {
       await this.#connection.loadOlder();
     } catch {
       // the next scroll to the top tries again
     } finally {
-      this.loadingOlder = false;
+      this.#set({ loadingOlder: false });
     }
   }
 
@@ -212,7 +224,7 @@ export class SupportChatPanel extends LitElement {
     } catch {
       return;
     }
-    this.emailState = 'asking';
+    this.#set({ emailState: 'asking' });
   }
 
   async #saveEmail(event: SubmitEvent): Promise<void> {
@@ -220,21 +232,21 @@ export class SupportChatPanel extends LitElement {
     const field = (event.target as HTMLFormElement).elements.namedItem('email') as HTMLInputElement;
     const email = field.value.trim();
     if (!field.checkValidity() || !email) {
-      this.emailState = 'invalid';
+      this.#set({ emailState: 'invalid' });
       return;
     }
     try {
       await this.#connection.api.request('PATCH', '/api/chat/contact', { email });
       this.#savedEmail = email;
-      this.emailState = 'saved';
+      this.#set({ emailState: 'saved' });
       localStorage.setItem(this.#contactKey, 'saved');
     } catch {
-      this.emailState = 'invalid';
+      this.#set({ emailState: 'invalid' });
     }
   }
 
   #dismissEmail(): void {
-    this.emailState = 'saved';
+    this.#set({ emailState: 'saved' });
     this.#savedEmail = '';
     try {
       localStorage.setItem(this.#contactKey, 'dismissed');
@@ -351,7 +363,7 @@ export class SupportChatPanel extends LitElement {
     </form>`;
   }
 
-  protected override render() {
+  #render(): TemplateResult {
     const chat = this.chat;
     const s = chat.strings;
     const state = chat.state;
