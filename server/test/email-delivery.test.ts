@@ -221,6 +221,16 @@ describe('reply emails', () => {
     expect(logs.map((l) => l.msg)).toContain('reply email skipped: no_email');
   });
 
+  it('never sends to a stored value that is not one plain address', async () => {
+    const user = await newUser();
+    await ctx.database.sql`update support_users set email = ${`${user.email}, other@example.com`} where id = ${user.userId}`;
+    await reply(user.chatId, 'For one person only');
+    const logs: LogLine[] = [];
+    await afterDelay(user.chatId, logs);
+    expect(await mailbox.emails()).toHaveLength(0);
+    expect(logs.map((l) => l.msg)).toContain('reply email skipped: no_email');
+  });
+
   it('never enqueues or sends anything for user messages', async () => {
     const user = await newUser();
     for (const text of ['one', 'two', 'three']) expect((await http.send(user.token, text)).statusCode).toBe(201);

@@ -26,6 +26,7 @@ export interface ReplyEmailClaim {
 export type ClaimResult = { kind: 'skip'; reason: SkipReason } | { kind: 'claimed'; claim: ReplyEmailClaim };
 
 const senders = alias(supportUsers, 'sender');
+const SINGLE_ADDRESS = /^[^\s@<>,;"]+@[^\s@<>,;"]+$/;
 
 /** Re-checks every guard at send time and, when an email is due, claims its replies. */
 export async function claimReplyEmail(db: Database, chatId: string): Promise<ClaimResult> {
@@ -46,7 +47,8 @@ export async function claimReplyEmail(db: Database, chatId: string): Promise<Cla
     if (!chat) return { kind: 'skip', reason: 'chat_not_found' };
     if (chat.archivedAt) return { kind: 'skip', reason: 'archived' };
     const toAddress = chat.email?.trim();
-    if (!toAddress) return { kind: 'skip', reason: 'no_email' };
+    // The API validates addresses; this keeps anything else (a list, a display name) out of SES.
+    if (!toAddress || !SINGLE_ADDRESS.test(toAddress)) return { kind: 'skip', reason: 'no_email' };
     if (chat.unsubscribedAt) return { kind: 'skip', reason: 'unsubscribed' };
 
     const unread = await tx
