@@ -1,5 +1,6 @@
 // Hostile and broken requests: malformed JSON, oversized bodies, wrong content types, prototype
 // pollution, request ids, send rate limits, and internal failures that must not leak stack traces.
+import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, expectError, STACK_LIKE, type Api } from './support/api.js';
@@ -183,5 +184,46 @@ describe('values Postgres cannot store', () => {
     const res = await http.get('/api/chat', withNul);
     expect(res.statusCode).toBe(200);
     expectError(await http.get('/api/chat', signToken('sub\u0000with-nul')), 401, 'token_invalid');
+  });
+});
+
+describe('arbitrary input', () => {
+  it('never answers 5xx, whatever the strings and JSON bodies', async () => {
+    const fuzz = await createTestApp({ MESSAGE_RATE_LIMIT: 100_000 }, ctx.databaseUrl);
+    const f = api(fuzz.app);
+    const token = userToken();
+    const admin = adminToken();
+    const json = (url: string, body: unknown) =>
+      fuzz.app.inject({ method: 'POST', url, headers: { ...bearer(token), 'content-type': 'application/json' }, payload: JSON.stringify(body) ?? 'null' });
+    const failures: string[] = [];
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.anything(), async (text, short, body) => {
+          const responses = await Promise.all([
+            f.send(token, text),
+            f.send(token, 'x', short),
+            f.get(`/api/admin/chats?q=${encodeURIComponent(text)}`, admin),
+            f.get(`/api/admin/chats?cursor=${encodeURIComponent(text)}`, admin),
+            f.get(`/api/admin/chats/${encodeURIComponent(short)}`, admin),
+            f.patch('/api/chat/contact', token, { name: text }),
+            f.patch('/api/chat/contact', token, { email: `${short}@example.com` }),
+            f.get(`/api/chat/messages?${encodeURIComponent(short)}=${encodeURIComponent(text)}`, token),
+            json('/api/chat/messages', body),
+            json('/api/chat/read', body),
+            fuzz.app.inject({ method: 'GET', url: '/api/chat', headers: { authorization: `Bearer ${short}` } }),
+          ]);
+          for (const res of responses) {
+            if (res.statusCode >= 500) failures.push(`${JSON.stringify({ text, short, body })} -> ${res.body}`);
+          }
+        }),
+        { numRuns: 60, seed: 20_26 },
+      );
+      const lone = await f.send(token, 'half \ud800 surrogate');
+      expect(lone.statusCode).toBeLessThan(500);
+      expect(failures).toEqual([]);
+    } finally {
+      await fuzz.app.close();
+      await fuzz.database.close();
+    }
   });
 });
