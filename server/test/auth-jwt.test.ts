@@ -160,6 +160,11 @@ describe('RS256 (public key)', () => {
     await expectRejected(rs, signToken('x', { algorithm: 'RS256', key: other }), 'token_invalid');
   });
 
+  it('still accepts the server-signed visitor tokens', async () => {
+    const visitor = await api(rs.app).post('/api/visitors');
+    expect((await api(rs.app).get('/api/chat', visitor.json().token)).statusCode).toBe(200);
+  });
+
   it('rejects an expired RS256 token with token_expired', async () => {
     await expectRejected(rs, signToken('x', { algorithm: 'RS256', key: rsaPrivate, expiresIn: -60 }), 'token_expired');
   });

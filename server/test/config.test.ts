@@ -59,6 +59,13 @@ describe('loadConfig', () => {
     expect(config.allowedOrigins).toEqual(['https://a.example', 'https://b.example:8443']);
   });
 
+  it('treats an empty variable as unset (VAR= in an env file)', () => {
+    const config = load({ PORT: '', ANONYMOUS_VISITORS: '', SUPPORT_JWT_SECRET: '', DATABASE_URL: '' });
+    expect(config).toMatchObject({ port: 3000, anonymousVisitors: true, databaseUrl: undefined });
+    expect(config.jwt.devSecret).toBe(true);
+    expect(configError({ ...PRODUCTION, SUPPORT_JWT_SECRET: '' })).toMatch(/SUPPORT_JWT_SECRET/);
+  });
+
   it('names PORT when it is not a valid port', () => {
     expect(configError({ PORT: 'abc' })).toMatch(/PORT/);
     expect(configError({ PORT: '70000' })).toMatch(/PORT/);
