@@ -3,6 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import envSchema from 'env-schema';
 import { createPublicKey } from 'node:crypto';
+import { isIP } from 'node:net';
 
 const Env = Type.Object({
   NODE_ENV: Type.String({ default: 'development' }),
@@ -13,6 +14,8 @@ const Env = Type.Object({
   /** Comma-separated origins allowed for CORS and WebSocket; `*` allows any (dev default). */
   ALLOWED_ORIGINS: Type.Optional(Type.String()),
   APP_NAME: Type.String({ default: 'Acme', minLength: 1, maxLength: 80 }),
+  /** Proxies whose X-Forwarded-For to believe: comma-separated IPs / CIDRs / `loopback`, or `true` (any). */
+  TRUST_PROXY: Type.Optional(Type.String()),
   LOG_LEVEL: Type.String({
     default: 'info',
     enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -73,6 +76,8 @@ export interface Config {
   /** `'*'` or an explicit list of origins. */
   allowedOrigins: '*' | string[];
   appName: string;
+  /** Which X-Forwarded-For hops to believe (client addresses drive rate limits). */
+  trustProxy: boolean | string;
   logLevel: string;
   jwt: JwtVerification & {
     issuer: string | undefined;
@@ -160,6 +165,21 @@ function parseOrigins(raw: string | undefined, production: boolean): '*' | strin
   return origins;
 }
 
+// Fastify ignores hop counts (a direct client could fake the hops), so only addresses are offered.
+function parseTrustProxy(raw: string | undefined): boolean | string {
+  const value = raw?.trim();
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  for (const entry of value.split(',').map((e) => e.trim())) {
+    const [address, bits, ...rest] = entry.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    if (!named && (rest.length > 0 || !address || isIP(address) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits)))) {
+      throw new ConfigError(`TRUST_PROXY: "${entry}" is not true, an IP address, a CIDR range or loopback`);
+    }
+  }
+  return value;
+}
+
 /** Reads and validates configuration; `overrides` wins over the environment (tests use it). */
 export function loadConfig(overrides: Record<string, string | number | boolean | undefined> = {}): Config {
   const data: Record<string, unknown> = { ...process.env };
@@ -190,6 +210,7 @@ export function loadConfig(overrides: Record<string, string | number | boolean |
     publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS, production),
     appName: env.APP_NAME,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL,
     jwt: {
       ...jwt,

@@ -140,6 +140,28 @@ describe('send rate limit', () => {
     expectError(await http.reply(admin, chatId, 'r3'), 429, 'rate_limited');
   });
 
+  it('does not let a client dodge the limit with a forged X-Forwarded-For', async () => {
+    const limited = await createTestApp({}, ctx.databaseUrl);
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const res = await limited.app.inject({ method: 'POST', url: '/api/visitors', headers: { 'x-forwarded-for': `10.0.0.${i}` } });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.at(-1)).toBe(429);
+    await limited.close();
+  });
+
+  it('uses the proxy-reported address when TRUST_PROXY says a proxy is in front', async () => {
+    const proxied = await createTestApp({ TRUST_PROXY: '127.0.0.1/8' }, ctx.databaseUrl);
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const res = await proxied.app.inject({ method: 'POST', url: '/api/visitors', headers: { 'x-forwarded-for': `10.0.0.${i}` } });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.every((s) => s === 201)).toBe(true);
+    await proxied.close();
+  });
+
   it('limits visitor token creation per client address', async () => {
     const limited = await createTestApp({}, ctx.databaseUrl);
     const statuses: number[] = [];

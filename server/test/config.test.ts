@@ -11,7 +11,7 @@ const CLEAN: Record<string, undefined> = Object.fromEntries(
     'NODE_ENV', 'PORT', 'HOST', 'DATABASE_URL', 'PUBLIC_URL', 'ALLOWED_ORIGINS', 'APP_NAME', 'LOG_LEVEL',
     'SUPPORT_JWT_SECRET', 'SUPPORT_JWT_PUBLIC_KEY', 'SUPPORT_JWT_ISSUER', 'SUPPORT_JWT_AUDIENCE',
     'SUPPORT_JWT_ADMIN_CLAIM', 'SUPPORT_JWT_ADMIN_VALUE', 'SERVER_SECRET', 'ANONYMOUS_VISITORS',
-    'VISITOR_TOKEN_TTL_DAYS', 'MESSAGE_RATE_LIMIT', 'MESSAGE_RATE_WINDOW_MS', 'BODY_LIMIT_BYTES', 'DEMO',
+    'VISITOR_TOKEN_TTL_DAYS', 'MESSAGE_RATE_LIMIT', 'MESSAGE_RATE_WINDOW_MS', 'BODY_LIMIT_BYTES', 'DEMO', 'TRUST_PROXY',
   ].map((key) => [key, undefined]),
 );
 
@@ -64,6 +64,15 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 3000, anonymousVisitors: true, databaseUrl: undefined });
     expect(config.jwt.devSecret).toBe(true);
     expect(configError({ ...PRODUCTION, SUPPORT_JWT_SECRET: '' })).toMatch(/SUPPORT_JWT_SECRET/);
+  });
+
+  it('trusts no proxy by default and validates TRUST_PROXY', () => {
+    expect(load({}).trustProxy).toBe(false);
+    expect(load({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).toBe('10.0.0.0/8, loopback');
+    expect(load({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(configError({ TRUST_PROXY: '2' })).toMatch(/TRUST_PROXY/);
+    expect(configError({ TRUST_PROXY: 'proxy.internal' })).toMatch(/TRUST_PROXY/);
+    expect(configError({ TRUST_PROXY: '10.0.0.0/8/9' })).toMatch(/TRUST_PROXY/);
   });
 
   it('names PORT when it is not a valid port', () => {
