@@ -37,6 +37,6 @@ export const strings = {
   emailSaved: 'Thanks! We will email replies to',
   emailInvalid: 'Please enter a valid email address.',
   dismiss: 'No thanks',
-  poweredBy: 'We usually reply within a few minutes',
+  replyTime: 'We usually reply within a few minutes',
 };
 export type Strings = typeof strings;

@@ -311,9 +311,7 @@ export class SupportChatPanel extends HTMLElement {
       data-seq=${message.seq}
     >
       ${!user && last ? html`<span class="avatar" aria-hidden="true">${(message.sender_name ?? s.support).charAt(0)}</span>` : nothing}
-      <div class="bubble" title=${formatDateTime(date)}>
-        <span class="sr">${user ? s.you : message.sender_name ?? s.support}: </span>${linkify(message.content)}
-      </div>
+      <div class="bubble" title=${formatDateTime(date)}><span class="sr">${user ? s.you : message.sender_name ?? s.support}: </span>${linkify(message.content)}</div>
       ${last || message.id === seenId
         ? html`<div class="meta">
             ${!user && message.sender_name ? html`<span>${message.sender_name}</span> · ` : nothing}
@@ -406,7 +404,7 @@ export class SupportChatPanel extends HTMLElement {
             : html`<div class="row admin last greeting">
                 <span class="avatar" aria-hidden="true">${title.charAt(0)}</span>
                 <div class="bubble">${chat.greeting || s.defaultGreeting}</div>
-                <div class="meta">${s.poweredBy}</div>
+                <div class="meta">${s.replyTime}</div>
               </div>`}
           ${this.#rows().map((row) => this.#renderRow(row, seenId))} ${this.#renderEmail()}
           ${chat.adminTyping
