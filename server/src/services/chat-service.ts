@@ -5,10 +5,10 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
 import { supportChats, supportMessages, supportUsers, type ChatRow } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import { notifyStatement } from '../realtime/events.js';
+import { EVENTS_CHANNEL, notifyStatement } from '../realtime/events.js';
 import type { ChatListItem, ChatListResponse } from '../schemas/admin.js';
 import { MAX_MESSAGE_LENGTH, type Message, type MessagePage, type ReadResult } from '../schemas/common.js';
-import { enqueueReplyEmail } from '../jobs/enqueue.js';
+import { replyEmailJobSql } from '../jobs/enqueue.js';
 
 export interface Sender {
   type: 'user' | 'admin';
@@ -51,8 +51,8 @@ type MessageSelection = {
   content: string;
   senderType: 'user' | 'admin';
   senderName: string | null;
-  readAt: Date | null;
-  createdAt: Date;
+  readAt: Date | string | null;
+  createdAt: Date | string;
 };
 
 export function toWireMessage(row: MessageSelection): Message {
@@ -206,64 +206,56 @@ export class ChatService {
     return row ? toWireMessage(row) : undefined;
   }
 
+  /**
+   * One statement, so one round trip and an implicit transaction: bump the chat's seq (the UPDATE
+   * takes the row lock, so writers of a chat serialise and created_at follows seq), insert the
+   * message, schedule the reply email for admin messages, and NOTIFY (delivered on commit).
+   * A duplicate client_id fails the unique index and rolls everything back; the caller returns
+   * the original.
+   */
   private async insertMessage(chatId: string, sender: Sender, clientId: string, content: string): Promise<SendResult> {
-    return this.db.transaction(async (tx) => {
-      const [locked] = await tx
-        .select({ id: supportChats.id })
-        .from(supportChats)
-        .where(eq(supportChats.id, chatId))
-        .for('update');
-      if (!locked) throw new AppError('chat_not_found', 'Chat not found');
-
-      const [existing] = await tx
-        .select(messageColumns)
-        .from(supportMessages)
-        .leftJoin(senders, eq(senders.id, supportMessages.senderId))
-        .where(and(eq(supportMessages.chatId, chatId), eq(supportMessages.clientId, clientId)));
-      if (existing) return { message: toWireMessage(existing), created: false };
-
-      const isUser = sender.type === 'user';
-      const [chat] = await tx
-        .update(supportChats)
-        .set({
-          lastSeq: sql`${supportChats.lastSeq} + 1`,
-          lastMessageAt: sql`clock_timestamp()`,
-          updatedAt: sql`clock_timestamp()`,
-          ...(isUser ? { lastUserMessageAt: sql`clock_timestamp()`, archivedAt: null } : {}),
-        })
-        .where(eq(supportChats.id, chatId))
-        .returning({ lastSeq: supportChats.lastSeq, lastMessageAt: supportChats.lastMessageAt });
-      if (!chat) throw new AppError('chat_not_found', 'Chat not found');
-
-      const [inserted] = await tx
-        .insert(supportMessages)
-        .values({
-          chatId,
-          seq: chat.lastSeq,
-          clientId,
-          content,
-          senderType: sender.type,
-          senderId: isUser ? null : sender.userId,
-          createdAt: chat.lastMessageAt ?? undefined,
-          updatedAt: chat.lastMessageAt ?? undefined,
-        })
-        .returning();
-      if (!inserted) throw new AppError('internal_error', 'Message was not stored');
-
-      if (!isUser) await enqueueReplyEmail(tx, chatId, this.options.emailDelaySeconds);
-      await tx.execute(notifyStatement({ e: 'message', chat_id: chatId, seq: chat.lastSeq, sender_type: sender.type }));
-
-      const [senderRow] = isUser
-        ? [undefined]
-        : await tx
-            .select({ name: sql<string | null>`coalesce(${supportUsers.name}, ${supportUsers.email})` })
-            .from(supportUsers)
-            .where(eq(supportUsers.id, sender.userId));
-      return {
-        message: toWireMessage({ ...inserted, senderName: senderRow?.name ?? null }),
-        created: true,
-      };
-    });
+    const existing = await this.findByClientId(chatId, clientId);
+    if (existing) return { message: existing, created: false };
+    const isUser = sender.type === 'user';
+    const [row] = await this.db.execute<InsertedRow>(sql`
+      with chat as (
+        update support_chats
+        set last_seq = last_seq + 1,
+            last_message_at = clock_timestamp(),
+            updated_at = clock_timestamp(),
+            last_user_message_at = case when ${isUser} then clock_timestamp() else last_user_message_at end,
+            archived_at = case when ${isUser} then null else archived_at end
+        where id = ${chatId}
+        returning id, last_seq, last_message_at
+      ), inserted as (
+        insert into support_messages (chat_id, seq, client_id, content, sender_type, sender_id, created_at, updated_at)
+        select id, last_seq, ${clientId}, ${content}, ${sender.type}, ${isUser ? null : sender.userId}::uuid,
+               last_message_at, last_message_at
+        from chat
+        returning id, chat_id, seq, client_id, content, sender_type, sender_id, read_at, created_at
+      ), email as (
+        ${isUser ? sql`select null` : replyEmailJobSql(chatId, this.options.emailDelaySeconds)}
+      )
+      select i.*, coalesce(s.name, s.email) as sender_name,
+             pg_notify(${EVENTS_CHANNEL}, json_build_object(
+               'e', 'message', 'chat_id', i.chat_id, 'seq', i.seq, 'sender_type', i.sender_type)::text) as notified,
+             (select count(*) from email) as email_jobs
+      from inserted i left join support_users s on s.id = i.sender_id`);
+    if (!row) throw new AppError('chat_not_found', 'Chat not found');
+    return {
+      message: toWireMessage({
+        id: row.id,
+        chatId: row.chat_id,
+        seq: Number(row.seq),
+        clientId: row.client_id,
+        content: row.content,
+        senderType: row.sender_type,
+        senderName: row.sender_name,
+        readAt: row.read_at,
+        createdAt: row.created_at,
+      }),
+      created: true,
+    };
   }
 
   /** The user read the admin's replies (all, or up to a seq). One statement: no lost update. */
@@ -381,6 +373,18 @@ export class ChatService {
     };
   }
 }
+
+type InsertedRow = {
+  id: string;
+  chat_id: string;
+  seq: string | number;
+  client_id: string;
+  content: string;
+  sender_type: 'user' | 'admin';
+  sender_name: string | null;
+  read_at: Date | string | null;
+  created_at: Date | string;
+};
 
 type RawListRow = {
   id: string;
