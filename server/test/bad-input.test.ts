@@ -140,17 +140,6 @@ describe('send rate limit', () => {
     expectError(await http.reply(admin, chatId, 'r3'), 429, 'rate_limited');
   });
 
-  it('does not let a client dodge the limit with a forged X-Forwarded-For', async () => {
-    const limited = await createTestApp({}, ctx.databaseUrl);
-    const statuses: number[] = [];
-    for (let i = 0; i < 21; i++) {
-      const res = await limited.app.inject({ method: 'POST', url: '/api/visitors', headers: { 'x-forwarded-for': `10.0.0.${i}` } });
-      statuses.push(res.statusCode);
-    }
-    expect(statuses.at(-1)).toBe(429);
-    await limited.close();
-  });
-
   it('uses the proxy-reported address when TRUST_PROXY says a proxy is in front', async () => {
     const proxied = await createTestApp({ TRUST_PROXY: '127.0.0.1/8' }, ctx.databaseUrl);
     const statuses: number[] = [];
@@ -162,12 +151,15 @@ describe('send rate limit', () => {
     await proxied.close();
   });
 
-  it('limits visitor token creation per client address', async () => {
+  it('limits visitor token creation per client address, which a forged X-Forwarded-For cannot change', async () => {
     const limited = await createTestApp({}, ctx.databaseUrl);
     const statuses: number[] = [];
-    for (let i = 0; i < 21; i++) statuses.push((await api(limited.app).post('/api/visitors')).statusCode);
-    expect(statuses.slice(0, 20).every((s) => s === 201)).toBe(true);
-    const res = await api(limited.app).post('/api/visitors');
+    for (let i = 0; i < 20; i++) {
+      const res = await limited.app.inject({ method: 'POST', url: '/api/visitors', headers: { 'x-forwarded-for': `10.0.0.${i}` } });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.every((s) => s === 201)).toBe(true);
+    const res = await limited.app.inject({ method: 'POST', url: '/api/visitors', headers: { 'x-forwarded-for': '10.9.9.9' } });
     const error = expectError(res, 429, 'rate_limited');
     expect(res.headers['retry-after']).toBe(String(error.retry_after));
     await limited.close();
@@ -238,7 +230,7 @@ describe('arbitrary input', () => {
             if (res.statusCode >= 500) failures.push(`${JSON.stringify({ text, short, body })} -> ${res.body}`);
           }
         }),
-        { numRuns: 60, seed: 20_26 },
+        { numRuns: 40, seed: 20_26 },
       );
       const lone = await f.send(token, 'half \ud800 surrogate');
       expect(lone.statusCode).toBeLessThan(500);
