@@ -23,13 +23,21 @@ export class UserService {
 
   /** The caller's support_users row; token claims win over stored values when present. */
   async ensureUser(identity: Identity): Promise<UserRef> {
+    const upToDate = (ref: UserRef | undefined): ref is UserRef =>
+      ref !== undefined &&
+      (identity.email === null || identity.email === ref.email) &&
+      (identity.name === null || identity.name === ref.name);
     const cached = this.cache.get(identity.sub);
-    if (
-      cached &&
-      (identity.email === null || identity.email === cached.email) &&
-      (identity.name === null || identity.name === cached.name)
-    ) {
-      return cached;
+    if (upToDate(cached)) return cached;
+    // Read before writing: after a restart thousands of reconnecting users would otherwise each
+    // commit a no-op upsert.
+    const [stored] = await this.db
+      .select({ id: supportUsers.id, email: supportUsers.email, name: supportUsers.name })
+      .from(supportUsers)
+      .where(eq(supportUsers.externalId, identity.sub));
+    if (upToDate(stored)) {
+      this.remember(identity.sub, stored);
+      return stored;
     }
     const [row] = await this.db
       .insert(supportUsers)
