@@ -280,7 +280,9 @@ describe('<support-admin> conversation', () => {
     const input = convRoot(el).querySelector('textarea')!;
     input.focus();
     await sendKeys({ type: 'Line one' });
-    await sendKeys({ press: 'Shift+Enter' });
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ up: 'Shift' });
     await sendKeys({ type: 'Line two' });
     expect(input.value).to.equal('Line one\nLine two');
     await sendKeys({ press: 'Enter' });
