@@ -20,6 +20,10 @@ import staticRoutes from './routes/static.js';
 import unsubscribeRoutes from './routes/unsubscribe.js';
 import wsRoutes from './routes/ws.js';
 import realtime from './realtime/plugin.js';
+import metricsPlugin from './metrics/plugin.js';
+import { createMetrics } from './metrics/registry.js';
+import adminUserRoutes from './routes/api/admin/users.js';
+import { DataRightsService } from './services/data-rights.js';
 import { ChatService } from './services/chat-service.js';
 import { SendRateLimiter } from './services/send-rate-limiter.js';
 import { UserService } from './services/user-service.js';
@@ -33,6 +37,7 @@ declare module 'fastify' {
     chats: ChatService;
     users: UserService;
     sendLimiter: SendRateLimiter;
+    dataRights: DataRightsService;
   }
 }
 
@@ -50,6 +55,13 @@ export const LOG_REDACT = [
   'req.headers["sec-websocket-protocol"]',
   '*.token',
   'token',
+  // Personal data and message bodies: only ever logged by mistake, so never in clear.
+  '*.email',
+  '*.content',
+  '*.toAddress',
+  '*.to_address',
+  'email',
+  'content',
 ];
 
 function originAllowed(config: Config, origin: string | undefined): boolean {
@@ -88,9 +100,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.decorate('config', config);
   app.decorate('db', database.db);
   app.decorate('sql', database.sql);
-  app.decorate('chats', new ChatService(database.db, { emailDelaySeconds: config.email.delaySeconds }));
+  const metrics = createMetrics({ sql: database.sql, poolMax: database.sql.options.max });
+  app.decorate('chats', new ChatService(database.db, { emailDelaySeconds: config.email.delaySeconds, telemetry: metrics.telemetry }));
   app.decorate('users', new UserService(database.db));
   app.decorate('sendLimiter', new SendRateLimiter(config.messageRateLimit.max, config.messageRateLimit.windowMs));
+  app.decorate('dataRights', new DataRightsService(database.db));
   app.decorateRequest('caller', null);
   // JSON only: a text/plain body (a CORS "simple request" needing no preflight) gets 415, not a parse.
   app.removeContentTypeParser('text/plain');
@@ -157,7 +171,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   await app.register(cors, {
     origin: (origin, cb) => cb(null, originAllowed(config, origin)),
-    methods: ['GET', 'POST', 'PATCH', 'OPTIONS'],
+    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
     exposedHeaders: ['x-request-id', 'retry-after'],
     maxAge: 600,
@@ -176,12 +190,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   await app.register(identity, { config });
+  await app.register(metricsPlugin, { metrics });
   await app.register(realtime);
 
   await app.register(healthRoutes);
   await app.register(visitorRoutes);
   await app.register(chatRoutes);
   await app.register(adminRoutes);
+  await app.register(adminUserRoutes);
   await app.register(wsRoutes);
   await app.register(staticRoutes);
   await app.register(unsubscribeRoutes);

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       config: { ...config, port },
       logger: app.log,
       database,
+      telemetry: app.metrics,
       ...(mailboxTransport ? { transport: mailboxTransport } : {}),
     });
   }

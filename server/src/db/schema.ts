@@ -4,6 +4,7 @@ import {
   bigint,
   check,
   index,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -121,3 +122,24 @@ export const supportEmails = pgTable(
 );
 
 export type EmailRow = typeof supportEmails.$inferSelect;
+
+/**
+ * Who deleted what, when: data-rights deletions and retention. No foreign keys (the subject is gone)
+ * and never personal content: ids and counts only.
+ */
+export const supportAuditLog = pgTable(
+  'support_audit_log',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** `user.deleted`, `chat.deleted_by_user`, `chat.deleted_by_retention`. */
+    action: text('action').notNull(),
+    /** The admin's external id, `user` (the subject asked themselves) or `system:retention`. */
+    actor: text('actor').notNull(),
+    subjectUserId: uuid('subject_user_id'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('support_audit_log_subject_idx').on(t.subjectUserId), index('support_audit_log_created_at_idx').on(t.createdAt)],
+);
+
+export type AuditLogRow = typeof supportAuditLog.$inferSelect;

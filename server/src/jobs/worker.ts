@@ -1,10 +1,11 @@
 // Starts graphile-worker from code with our task list: inside the server (RUN_WORKER) or on its own
 // (`npm run worker`). Stopping waits for running jobs and leaves none locked.
-import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
+import { Logger, parseCronItems, run, type ParsedCronItem, type Runner, type TaskList } from 'graphile-worker';
 import type { Config } from '../config.js';
 import { createDbClient, type DbClient } from '../db/client.js';
 import { createSesTransport, type EmailTransport } from '../email/ses.js';
 import { REPLY_EMAIL_TASK } from './enqueue.js';
+import { createRetentionCleanup, RETENTION_SCHEDULE, RETENTION_TASK } from './tasks/retention_cleanup.js';
 import { createSendReplyEmail, type SendReplyEmailDeps } from './tasks/send_reply_email.js';
 
 /** The part of pino (Fastify's logger) the worker writes to. */
@@ -29,7 +30,20 @@ export function graphileLogger(logger: WorkerLogger): Logger {
 }
 
 export function buildTaskList(deps: SendReplyEmailDeps): TaskList {
-  return { [REPLY_EMAIL_TASK]: createSendReplyEmail(deps) };
+  return { [REPLY_EMAIL_TASK]: createSendReplyEmail(deps), [RETENTION_TASK]: createRetentionCleanup(deps) };
+}
+
+/** The retention job, daily, only when RETENTION_DAYS is set; several workers still run it once. */
+export function cronItems(config: Config): ParsedCronItem[] {
+  if (!config.retentionDays) return [];
+  return parseCronItems([
+    {
+      task: RETENTION_TASK,
+      identifier: RETENTION_TASK,
+      match: RETENTION_SCHEDULE,
+      options: { backfillPeriod: 0, maxAttempts: 3, jobKey: RETENTION_TASK },
+    },
+  ]);
 }
 
 /**
@@ -47,6 +61,8 @@ export interface StartWorkerOptions {
   database?: DbClient;
   /** Defaults to SES from config (SES_ENDPOINT, AWS_REGION, standard AWS credentials). */
   transport?: EmailTransport;
+  /** The app's metrics when running in-process. */
+  telemetry?: SendReplyEmailDeps['telemetry'];
 }
 
 export interface RunningWorker {
@@ -69,8 +85,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       // The server (or worker-main) owns SIGINT/SIGTERM and calls stop().
       noHandleSignals: true,
       logger: graphileLogger(logger),
-      taskList: buildTaskList({ db: database.db, config, transport }),
-      parsedCronItems: [],
+      taskList: buildTaskList({ db: database.db, config, transport, ...(options.telemetry ? { telemetry: options.telemetry } : {}) }),
+      parsedCronItems: cronItems(config),
       preset: WORKER_PRESET,
     });
   } catch (err) {

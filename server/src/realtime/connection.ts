@@ -41,6 +41,8 @@ export class Connection implements Subscriber, Peer {
   private pending = 0;
   private frames = 0;
   private alive = true;
+  /** The role counted in the open-sockets gauge once authenticated, so close un-counts it once. */
+  private countedRole: 'user' | 'admin' | null = null;
   private authTimer: NodeJS.Timeout | null;
   private expiryTimer: NodeJS.Timeout | null = null;
   private readonly closed: Promise<void>;
@@ -124,6 +126,8 @@ export class Connection implements Subscriber, Peer {
     this.chats.clear();
     if (this.adminChannel) hub.unsubscribeAdmin(this);
     hub.untrack(this);
+    if (this.countedRole) this.app.metrics.socketClosed(this.countedRole);
+    this.countedRole = null;
   }
 
   private clearTimers(): void {
@@ -216,6 +220,8 @@ export class Connection implements Subscriber, Peer {
     this.user = user;
     this.ownChatId = chat?.id ?? null;
     this.state = 'ready';
+    this.countedRole = identity.role;
+    this.app.metrics.socketOpened(identity.role);
     this.armExpiry();
     this.sendReady();
   }
@@ -320,6 +326,7 @@ export class Connection implements Subscriber, Peer {
     const extra = clientId !== undefined ? { client_id: clientId } : {};
     if (err instanceof AppError) {
       const retryAfter = err.extra.retry_after;
+      if (err.code === 'rate_limited') this.app.metrics.rateLimited('ws');
       if (err.statusCode >= 500) this.log.error({ err, ref }, 'websocket frame failed');
       else this.log.debug({ code: err.code, ref }, 'websocket frame rejected');
       return this.send({

@@ -3,6 +3,7 @@
 // subscriber has a delivered-seq high-water mark, so a chat's messages reach each subscriber once,
 // in seq order, with no gap between catch-up and live delivery.
 import type { FastifyBaseLogger } from 'fastify';
+import { noTelemetry, type RealtimeTelemetry } from '../metrics/telemetry.js';
 import type { ChatService } from '../services/chat-service.js';
 import type { Message } from '../schemas/common.js';
 import type { ChatEvent } from './events.js';
@@ -46,6 +47,7 @@ type MessageReader = Pick<ChatService, 'listMessages' | 'getMessagesBySeq' | 'ge
 export interface HubOptions {
   /** Rows per catch-up query. */
   pageSize?: number;
+  telemetry?: RealtimeTelemetry;
 }
 
 export class Hub {
@@ -53,6 +55,7 @@ export class Hub {
   private readonly admins = new Set<Subscriber>();
   private readonly peers = new Set<Peer>();
   private readonly pageSize: number;
+  private readonly telemetry: RealtimeTelemetry;
   private closing = false;
   /** Counters for operations and tests. */
   readonly counters = { slowConsumerCloses: 0, heartbeatTerminations: 0, catchUps: 0 };
@@ -63,6 +66,7 @@ export class Hub {
     options: HubOptions = {},
   ) {
     this.pageSize = options.pageSize ?? 200;
+    this.telemetry = options.telemetry ?? noTelemetry;
   }
 
   get connectionCount(): number {
@@ -185,7 +189,7 @@ export class Hub {
         return;
       }
       case 'deleted':
-        if (!hasChatSubscribers) return;
+        if (!hasChatSubscribers && this.admins.size === 0) return;
         void this.enqueue(event.chat_id, async (r) => {
           const frame = JSON.stringify({ type: 'unsubscribed', channel: 'chat', chat_id: event.chat_id });
           for (const subscriber of [...r.subscribers.keys()]) {
@@ -193,6 +197,9 @@ export class Hub {
             subscriber.dropChat(event.chat_id);
             sendRaw(subscriber, frame);
           }
+          // Admin lists drop the row; an admin viewing the chat got `unsubscribed` above as well.
+          const deleted = JSON.stringify({ type: 'chat_deleted', chat_id: event.chat_id });
+          for (const admin of this.admins) sendRaw(admin, deleted);
         });
         return;
     }
@@ -248,7 +255,9 @@ export class Hub {
         for (const [subscriber, s] of room.subscribers) {
           if (message.seq <= s.deliveredSeq) continue;
           s.deliveredSeq = message.seq;
-          sendRaw(subscriber, frame);
+          if (!subscriber.open) continue;
+          subscriber.sendRaw(frame);
+          this.telemetry.messageDelivered(message.created_at, 'live');
         }
       }
       found ??= page.messages.find((m) => m.seq === untilSeq);
@@ -260,14 +269,21 @@ export class Hub {
 
   /** Replays stored messages to one new subscriber (others in the room are not touched). */
   private async catchUp(room: Room, subscriber: Subscriber, s: Subscription): Promise<void> {
-    for (;;) {
-      const page = await this.chats.listMessages(room.chatId, { after_seq: s.deliveredSeq, limit: this.pageSize });
-      for (const message of page.messages) {
-        if (room.subscribers.get(subscriber) !== s || !subscriber.open) return;
-        s.deliveredSeq = message.seq;
-        subscriber.sendRaw(JSON.stringify({ type: 'new_message', chat_id: room.chatId, message }));
+    let replayed = 0;
+    try {
+      for (;;) {
+        const page = await this.chats.listMessages(room.chatId, { after_seq: s.deliveredSeq, limit: this.pageSize });
+        for (const message of page.messages) {
+          if (room.subscribers.get(subscriber) !== s || !subscriber.open) return;
+          s.deliveredSeq = message.seq;
+          subscriber.sendRaw(JSON.stringify({ type: 'new_message', chat_id: room.chatId, message }));
+          replayed += 1;
+          this.telemetry.messageDelivered(message.created_at, 'replay');
+        }
+        if (!page.has_more || page.messages.length === 0) return;
       }
-      if (!page.has_more || page.messages.length === 0) return;
+    } finally {
+      this.telemetry.caughtUp(replayed);
     }
   }
 

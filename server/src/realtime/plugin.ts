@@ -18,12 +18,15 @@ const SHUTDOWN_GRACE_MS = 2_000;
 
 async function realtimePlugin(app: FastifyInstance): Promise<void> {
   const log = app.log.child({ component: 'realtime' });
-  const hub = new Hub(app.chats, log);
+  const hub = new Hub(app.chats, log, { telemetry: app.metrics });
   let heartbeat: NodeJS.Timeout | null = null;
   const listener: EventListener = createEventListener(app.sql, {
     onEvent: (event) => hub.handleEvent(event),
     onListen: () => {
-      if (listener.listens > 1) log.warn({ listens: listener.listens }, 'LISTEN re-established; catching subscribers up');
+      if (listener.listens > 1) {
+        log.warn({ listens: listener.listens }, 'LISTEN re-established; catching subscribers up');
+        app.metrics.listenerReconnected();
+      }
       hub.catchUpAll();
     },
     onBadPayload: () => log.warn('ignored a notification that is not a chat event'),

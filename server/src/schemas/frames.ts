@@ -91,6 +91,8 @@ export const ErrorFrame = frame('error', {
   client_id: Type.Optional(Type.String()),
   retry_after: Type.Optional(Type.Number()),
 });
+/** To the admin channel: the chat and its messages were deleted (data-rights request or retention). */
+export const ChatDeletedFrame = frame('chat_deleted', { chat_id: Uuid });
 export const PongFrame = frame('pong', { id: Type.Optional(Type.Union([Type.String(), Type.Number()])) });
 
 export const ServerFrame = Type.Union([
@@ -105,6 +107,7 @@ export const ServerFrame = Type.Union([
   ServerTypingFrame,
   ErrorFrame,
   PongFrame,
+  ChatDeletedFrame,
 ]);
 export type ServerFrame = Static<typeof ServerFrame>;
 

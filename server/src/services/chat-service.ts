@@ -9,6 +9,7 @@ import { EVENTS_CHANNEL, notifyStatement } from '../realtime/events.js';
 import type { ChatListItem, ChatListResponse } from '../schemas/admin.js';
 import { MAX_MESSAGE_LENGTH, type Message, type MessagePage, type ReadResult } from '../schemas/common.js';
 import { replyEmailJobSql } from '../jobs/enqueue.js';
+import type { MessageTelemetry } from '../metrics/telemetry.js';
 
 export interface Sender {
   type: 'user' | 'admin';
@@ -24,6 +25,7 @@ export interface SendResult {
 
 export interface ChatServiceOptions {
   emailDelaySeconds: number;
+  telemetry?: MessageTelemetry;
 }
 
 const PREVIEW_LENGTH = 100;
@@ -186,7 +188,9 @@ export class ChatService {
   async sendMessage(chatId: string, sender: Sender, clientId: string, rawContent: string): Promise<SendResult> {
     const content = normalizeContent(rawContent);
     try {
-      return await this.insertMessage(chatId, sender, clientId, content);
+      const result = await this.insertMessage(chatId, sender, clientId, content);
+      if (result.created) this.options.telemetry?.messageStored(sender.type);
+      return result;
     } catch (err) {
       // A concurrent duplicate that slipped past the check: the original is now committed.
       if ((err as { cause?: { code?: string } }).cause?.code === '23505') {

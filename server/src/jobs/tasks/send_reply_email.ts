@@ -13,12 +13,15 @@ import type { Database } from '../../db/client.js';
 import { chatLink, unsubscribeLink } from '../../email/links.js';
 import { buildMimeMessage, senderMailbox } from '../../email/reply-email.js';
 import { classifySendFailure, type EmailTransport } from '../../email/ses.js';
+import { noTelemetry, type EmailTelemetry } from '../../metrics/telemetry.js';
 import { claimReplyEmail, confirmReplyEmail, dropReplyEmail, releaseReplyEmail, type ReplyEmailClaim } from '../reply-email-claims.js';
 
 export interface SendReplyEmailDeps {
   db: Database;
   config: Config;
   transport: EmailTransport;
+  /** Sent / skipped / failed counters (the app's metrics when the worker runs in-process). */
+  telemetry?: EmailTelemetry;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,7 +35,7 @@ function errorText(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-export function createSendReplyEmail({ db, config, transport }: SendReplyEmailDeps): Task {
+export function createSendReplyEmail({ db, config, transport, telemetry = noTelemetry }: SendReplyEmailDeps): Task {
   const sender = senderMailbox(config.email.from, config.appName);
 
   async function send(claim: ReplyEmailClaim, helpers: JobHelpers): Promise<void> {
@@ -49,6 +52,7 @@ export function createSendReplyEmail({ db, config, transport }: SendReplyEmailDe
         unsubscribeUrl: unsubscribeLink(config, claim.userId),
       });
     } catch (err) {
+      telemetry.emailFailed('error');
       await releaseReplyEmail(db, claim);
       throw err;
     }
@@ -58,6 +62,7 @@ export function createSendReplyEmail({ db, config, transport }: SendReplyEmailDe
       ({ messageId } = await transport.send({ from: sender.addr, to: claim.toAddress, raw }));
     } catch (err) {
       const failure = classifySendFailure(err);
+      telemetry.emailFailed(failure);
       if (failure === 'retry') {
         const released = await releaseReplyEmail(db, claim);
         if (!released) helpers.logger.warn('reply email: a newer email already covers these replies', log);
@@ -79,6 +84,7 @@ export function createSendReplyEmail({ db, config, transport }: SendReplyEmailDe
       // The email went out and the claim holds; only the provider id is missing from the audit row.
       helpers.logger.warn(`reply email sent but its message id was not recorded: ${errorText(err)}`, log);
     }
+    telemetry.emailSent();
     helpers.logger.info('reply email sent', { ...log, replies: claim.replies.length, messageId });
   }
 
@@ -90,6 +96,7 @@ export function createSendReplyEmail({ db, config, transport }: SendReplyEmailDe
     }
     const result = await claimReplyEmail(db, chatId);
     if (result.kind === 'skip') {
+      telemetry.emailSkipped(result.reason);
       helpers.logger.info(`reply email skipped: ${result.reason}`, { chatId, reason: result.reason });
       return;
     }

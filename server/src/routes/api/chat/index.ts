@@ -5,6 +5,7 @@ import { AppError } from '../../../errors.js';
 import { Contact, ContactBody, ReadBody, UserChatResponse } from '../../../schemas/chat.js';
 import { errorResponses, Message, MessagePage, PagingQuery, ReadResult, SendMessageBody } from '../../../schemas/common.js';
 import type { ChatRow } from '../../../db/schema.js';
+import { DeleteChatBody, DeletionResult } from '../../../schemas/data-rights.js';
 
 function userChat(chat: ChatRow) {
   return {
@@ -124,6 +125,28 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const chat = await app.chats.findChatByUser(user.id);
       if (chat) await app.chats.publishChatChanged(chat.id);
       return { email: row.email, name: row.name };
+    },
+  );
+
+  app.delete(
+    '/api/chat',
+    {
+      schema: {
+        tags: ['visitor'],
+        summary: "Delete the caller's conversation: messages, email history, pending email (audited)",
+        description: 'Body `{"confirm": true}`. The profile (id, email, name, unsubscribe) stays; a new chat starts on the next request.',
+        security,
+        body: DeleteChatBody,
+        response: { 200: DeletionResult, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { user } = callerOf(request);
+      const result = await app.dataRights.deleteConversation(user.id);
+      if (!result) throw new AppError('chat_not_found', 'Chat not found');
+      request.log.info({ subject_user_id: user.id, audit_id: result.audit_id }, 'conversation deleted by its user');
+      const { external_id: _externalId, ...body } = result;
+      return body;
     },
   );
 };
