@@ -64,8 +64,9 @@ export async function startSupportServer(): Promise<SupportServer> {
     SUPPORT_JWT_ISSUER: undefined,
     SUPPORT_JWT_AUDIENCE: undefined,
     RUN_WORKER: false,
-    // Browser tests open many sockets and visitors from one address.
+    // Browser tests open many sockets and send many replies from one address and one agent.
     WS_CONNECT_RATE_LIMIT: 10_000,
+    MESSAGE_RATE_LIMIT: 10_000,
   });
   let database: DbClient | null = null;
   let app: FastifyInstance | null = null;

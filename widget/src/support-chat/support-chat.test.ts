@@ -221,6 +221,70 @@ describe('<support-chat> messaging', () => {
   });
 });
 
+describe('<support-chat> reading history', () => {
+  it('loads older messages at the top without moving the view, and shows a pill instead of yanking it down', async () => {
+    const { token, chatId } = await userWithChat();
+    for (let i = 1; i <= 36; i++) await adminReply(server, adminToken, chatId, `history ${i}`);
+    const el = await widget(token, { open: true });
+    await connected(el);
+    await waitFor(() => bubbles(el).length === 30, 'newest page').catch((e) => {
+      throw new Error(`${e.message}: ${bubbles(el).length} ${el.connection.messages().length} ${el.connection.hasMore()}`);
+    });
+    const list = panelRoot(el).querySelector<HTMLElement>('.messages')!;
+    await waitFor(() => list.scrollHeight - list.scrollTop - list.clientHeight < 2, 'at the bottom');
+    list.style.scrollBehavior = 'auto';
+    list.scrollTop = 0;
+    await waitFor(() => bubbles(el).length === 36, 'older page loaded');
+    expect(bubbleTexts(el)[0]).to.equal('history 1');
+    const anchor = bubbles(el).find((b) => b.textContent!.includes('history 7'))!;
+    expect(anchor.getBoundingClientRect().top).to.be.greaterThan(list.getBoundingClientRect().top - 5);
+    // Reading history: a new reply must not scroll the list.
+    list.scrollTop = 200;
+    await new Promise((r) => setTimeout(r, 100));
+    const top = list.scrollTop;
+    await adminReply(server, adminToken, chatId, 'a new one');
+    await waitFor(() => !!panelRoot(el).querySelector('.pill'), 'New messages pill');
+    expect(list.scrollTop).to.equal(top);
+    panelRoot(el).querySelector<HTMLButtonElement>('.pill')!.click();
+    await waitFor(() => !panelRoot(el).querySelector('.pill'), 'pill gone');
+    expect(list.scrollHeight - list.scrollTop - list.clientHeight).to.be.below(2);
+  });
+
+  it('marks a message the server rejects as not sent, with Retry and Remove', async () => {
+    const { token } = await userWithChat();
+    const el = await widget(token, { open: true });
+    await connected(el);
+    el.connection.send('x'.repeat(6000));
+    await waitFor(() => !!panelRoot(el).querySelector('.failed'), 'failed bubble');
+    const buttons = [...panelRoot(el).querySelectorAll<HTMLButtonElement>('.failed button')].map((b) => b.textContent);
+    expect(buttons).to.deep.equal(['Retry', 'Remove']);
+    panelRoot(el).querySelectorAll<HTMLButtonElement>('.failed button')[1]!.click();
+    await waitFor(() => !panelRoot(el).querySelector('.failed') && el.connection.outbox().length === 0, 'removed');
+  });
+});
+
+describe('<support-chat> in any page', () => {
+  it('survives being removed and re-added, and two instances on one page share one socket', async () => {
+    const { token, chatId } = await userWithChat();
+    const el = await widget(token);
+    await connected(el);
+    const parent = el.parentElement!;
+    el.remove();
+    parent.append(el);
+    await connected(el);
+    const second = document.createElement('support-chat');
+    second.setAttribute('server', server);
+    second.setAttribute('token', token);
+    second.muted = true;
+    parent.append(second);
+    await connected(second);
+    expect([el.connection.isLeader, second.connection.isLeader].filter(Boolean)).to.have.length(1);
+    await adminReply(server, adminToken, chatId, 'to both');
+    await waitFor(() => el.unread === 1 && second.unread === 1, 'both badges');
+    second.remove();
+  });
+});
+
 describe('<support-chat> connection', () => {
   it('shows a truthful connection dot through a server stop and start', async () => {
     const { token } = await userWithChat();
