@@ -216,11 +216,13 @@ async function countOf(tx: Tx, statement: ReturnType<typeof sql>): Promise<numbe
 /** Deletes a locked chat with everything hanging off it and tells every instance's hub. */
 async function purgeChat(tx: Tx, chatId: string): Promise<PurgeCounts> {
   // Unlocked jobs go (keyed or not); a running one keeps its lock but loses its key and its retries.
+  // The public jobs view hides payloads, so the chat's jobs are found in graphile-worker's tables.
   const jobs = await countOf(
     tx,
     sql`select id from graphile_worker.complete_jobs(array(
-          select id from graphile_worker.jobs
-          where task_identifier = ${REPLY_EMAIL_TASK} and payload->>'chat_id' = ${chatId}))`,
+          select j.id from graphile_worker._private_jobs j
+          join graphile_worker._private_tasks t on t.id = j.task_id
+          where t.identifier = ${REPLY_EMAIL_TASK} and j.payload->>'chat_id' = ${chatId}))`,
   );
   await tx.execute(sql`select graphile_worker.remove_job(${replyEmailJobKey(chatId)})`);
   const emails = await countOf(tx, sql`delete from support_emails where chat_id = ${chatId} returning 1`);
