@@ -22,6 +22,7 @@ import wsRoutes from './routes/ws.js';
 import realtime from './realtime/plugin.js';
 import metricsPlugin from './metrics/plugin.js';
 import { createMetrics } from './metrics/registry.js';
+import { serializeError } from './plugins/log-serializers.js';
 import adminUserRoutes from './routes/api/admin/users.js';
 import { DataRightsService } from './services/data-rights.js';
 import { ChatService } from './services/chat-service.js';
@@ -80,6 +81,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
             redact: { paths: LOG_REDACT, censor: '[redacted]' },
             // Never log query strings: unsubscribe tokens travel there.
             serializers: {
+              err: (err: Error) => serializeError(err),
               req(req: { method?: string; url?: string; id?: string }) {
                 // Defensive: any object logged under `req` comes through here, not only requests.
                 return { method: req.method, url: typeof req.url === 'string' ? req.url.split('?')[0] : undefined, id: req.id };
