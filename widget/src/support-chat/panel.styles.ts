@@ -158,7 +158,6 @@ export const panelStyles = `
       display: flex;
       flex-direction: column;
       gap: 2px;
-      scroll-behavior: smooth;
     }
     .row {
       display: grid;
@@ -455,9 +454,6 @@ export const panelStyles = `
       .dot,
       .typing i {
         animation: none;
-      }
-      .messages {
-        scroll-behavior: auto;
       }
     }
   `;

@@ -136,6 +136,7 @@ export class SupportChatPanel extends HTMLElement {
     this.#showEmailPrompt();
   }
 
+  /** Jumps (never animates: a smooth scroll would pass the top and trigger a history load). */
   #scrollToBottom(): void {
     const list = this.#list;
     if (!list) return;
