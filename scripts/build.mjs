@@ -41,8 +41,14 @@ export async function buildWidgets(outdir = `${ROOT}widget/dist`, { sourcemap = 
       .filter(([, path]) => existsSync(path)),
   );
   await rm(outdir, { recursive: true, force: true });
-  if (Object.keys(entryPoints).length === 0) return [];
-  await build({
+  // One build per bundle: a site loads only support-chat.js, so sharing chunks with the admin inbox
+  // would only split its first load into more, smaller files.
+  await Promise.all(Object.entries(entryPoints).map(([name, path]) => buildOne({ [name]: path }, outdir, sourcemap)));
+  return Object.keys(entryPoints);
+}
+
+function buildOne(entryPoints, outdir, sourcemap) {
+  return build({
     entryPoints,
     outdir,
     bundle: true,
@@ -57,7 +63,6 @@ export async function buildWidgets(outdir = `${ROOT}widget/dist`, { sourcemap = 
     define: { 'process.env.NODE_ENV': '"production"' },
     plugins: [minifyStyles],
   });
-  return Object.keys(entryPoints);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
