@@ -295,8 +295,11 @@ export class Connection implements Subscriber, Peer {
       frame.client_id,
       frame.content,
     );
-    // Everyone else (and the sender's own subscription) gets it through NOTIFY, like REST writes.
-    this.send({ type: 'ack', client_id: frame.client_id, message: result.message });
+    // Everyone else (and the sender's own subscription) gets it through NOTIFY, like REST writes;
+    // the ack waits until this socket's subscription has every earlier message of the chat.
+    await this.app.hub.afterDelivered(this, frame.chat_id, result.message.seq, () =>
+      this.send({ type: 'ack', client_id: frame.client_id, message: result.message }),
+    );
   }
 
   private async onTyping(frame: FrameOf<'typing'>): Promise<void> {

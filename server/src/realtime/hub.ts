@@ -127,6 +127,24 @@ export class Hub {
     });
   }
 
+  /**
+   * Runs `send` (an ack) once `subscriber` has been sent every message of the chat up to `seq`.
+   * Clients count their own acks towards after_seq: an ack that overtook an earlier message still
+   * on its way would make a reconnect right after it skip that message for good.
+   */
+  afterDelivered(subscriber: Subscriber, chatId: string, seq: number, send: () => void): Promise<void> {
+    const subscription = this.rooms.get(chatId)?.subscribers.get(subscriber);
+    if (!subscription || subscription.deliveredSeq >= seq) {
+      send();
+      return Promise.resolve();
+    }
+    // If delivery fails the socket is closed (see enqueue) and the client resends: no ack then.
+    return this.enqueue(chatId, async (room) => {
+      if (room.subscribers.has(subscriber)) await this.deliver(room, seq);
+      send();
+    });
+  }
+
   unsubscribeChat(subscriber: Subscriber, chatId: string): void {
     const room = this.rooms.get(chatId);
     if (!room) return;
