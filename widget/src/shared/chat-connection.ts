@@ -483,7 +483,7 @@ export class ChatConnection {
 
   #sendSubscribe(sub: Subscription): void {
     if (sub.channel === 'chat') {
-      this.#rawSend({ type: 'subscribe', channel: 'chat', chat_id: sub.chat_id, after_seq: this.highestSeq(sub.chat_id) });
+      this.#rawSend({ type: 'subscribe', channel: 'chat', chat_id: sub.chat_id, after_seq: this.caughtUpSeq(sub.chat_id) });
     } else {
       this.#rawSend({ type: 'subscribe', channel: 'admin' });
     }
@@ -586,6 +586,20 @@ export class ChatConnection {
   }
 
   /**
+   * The `after_seq` for catch-up: the end of the unbroken run of seqs held. Seqs in a chat have no
+   * gaps, so a hole (our ack overtook someone's message) means that message is still to come.
+   */
+  caughtUpSeq(chatId: string): number {
+    const list = this.#stores.get(chatId)?.messages ?? [];
+    let seq = list[0]?.seq ?? 0;
+    for (const message of list) {
+      if (message.seq > seq + 1) break;
+      seq = message.seq;
+    }
+    return seq;
+  }
+
+  /**
    * Drops what is held for a chat that is not followed (admins: `new_user_message` frames store
    * single messages of every chat, which would leave gaps before the next opening's history).
    */
@@ -658,11 +672,13 @@ export class ChatConnection {
       const chats = [...this.#subs.values()].flatMap((s) => (s.channel === 'chat' ? [s.chat_id] : []));
       if (this.#opts.autoSubscribe && this.chatId && !chats.includes(this.chatId)) chats.push(this.chatId);
       for (const chatId of chats) {
+        let after = this.caughtUpSeq(chatId);
         let more = true;
         while (more) {
-          const query = `after_seq=${this.highestSeq(chatId)}&limit=100`;
+          const query = `after_seq=${after}&limit=100`;
           const page = await this.api.request<MessagePage>('GET', this.#opts.rest.messages(chatId, query));
           for (const message of this.#store(page.messages, true)) this.#broadcastMessage(message);
+          after = page.messages[page.messages.length - 1]?.seq ?? after;
           more = page.has_more && page.messages.length > 0;
         }
       }

@@ -228,6 +228,28 @@ describe('dedupe', () => {
   });
 });
 
+describe('catch-up', () => {
+  it('resumes after the last unbroken seq when an ack overtook an earlier message', async () => {
+    const { connection } = make();
+    connection.start();
+    latest().handshake();
+    await settle();
+    latest().receive({ type: 'new_message', chat_id: CHAT, message: message(1) });
+    latest().receive({ type: 'ack', client_id: 'c3', message: message(3, { sender_type: 'user' }) });
+    expect(connection.caughtUpSeq(CHAT)).toBe(1);
+    latest().drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    latest().handshake();
+    await settle();
+    expect(latest().sent[1]).toEqual({ type: 'subscribe', channel: 'chat', chat_id: CHAT, after_seq: 1 });
+    latest().receive({ type: 'new_message', chat_id: CHAT, message: message(2) });
+    latest().receive({ type: 'new_message', chat_id: CHAT, message: message(3, { sender_type: 'user' }) });
+    expect(connection.messages().map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(connection.caughtUpSeq(CHAT)).toBe(3);
+    connection.stop();
+  });
+});
+
 describe('outbox', () => {
   it('is pending at once, sent over the socket, and leaves the outbox on ack', async () => {
     const storage = memoryStorage();
