@@ -52,7 +52,7 @@ export class ChaosClient {
   sessionsLive = 0;
   adminFrames = 0;
   ownChatId: string | null = null;
-  private state: State = 'idle';
+  state: State = 'idle';
   private ws: WebSocket | null = null;
   private urlIndex = 0;
   private failures = 0;

@@ -85,13 +85,16 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** Set while a run is going: what the clients are doing, for timeout messages. */
+let describeClients: (() => string) | undefined;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<number> {
   const started = Date.now();
   for (;;) {
     if (await check()) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${describeClients?.() ?? ''}`);
     await sleep(everyMs);
   }
 }
@@ -228,6 +231,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 
   const allLive = () => clients.every((c) => c.live);
+  describeClients = () => {
+    const states: Record<string, number> = {};
+    for (const c of clients) states[c.state] = (states[c.state] ?? 0) + 1;
+    const closes: Record<string, number> = {};
+    for (const c of clients) for (const [k, v] of Object.entries(c.closes)) closes[k] = (closes[k] ?? 0) + v;
+    return ` (client states ${JSON.stringify(states)}, closes ${JSON.stringify(closes)})`;
+  };
   const recovery: ChaosReport['recovery'] = {
     connectionDropMs: [],
     instanceKill: { clients: 0, clientsBackMs: 0, restartedMs: 0, serveThroughRestartedMs: 0 },
@@ -255,8 +265,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }),
       );
     }
-    for (const c of clients) c.start();
-    await until('every visitor to be live', allLive, 120_000);
+    // Visitors arrive in waves of 200 (the mass reconnect later is the all-at-once case).
+    for (let i = 0; i < clients.length; i += 200) {
+      for (const c of clients.slice(i, i + 200)) c.start();
+      await until('a wave of visitors to be live', () => clients.slice(0, i + 200).every((c) => c.live), 180_000);
+    }
     const visitorChats = clients.map((c) => c.ownChatId!);
     const adminsFirst = clients.length;
     log(`connecting ${options.admins} admins`);

@@ -68,7 +68,7 @@ export function managedProcess(options: {
         let ready = false;
         const timer = setTimeout(
           () => reject(new Error(`${options.name} did not start:\n${log.slice(startedAt)}`)),
-          options.startTimeoutMs ?? 90_000,
+          options.startTimeoutMs ?? 240_000,
         );
         const onData = (chunk: Buffer) => {
           append(chunk);
