@@ -88,7 +88,7 @@ describe('error responses', () => {
   });
 
   it('answers an unsupported method on a known path with 404 in the error shape', async () => {
-    const res = await ctx.app.inject({ method: 'DELETE', url: '/api/chat', headers: bearer(userToken()) });
+    const res = await ctx.app.inject({ method: 'PUT', url: '/api/chat', headers: bearer(userToken()) });
     expectError(res, 404, 'not_found');
   });
 
