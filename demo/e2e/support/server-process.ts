@@ -50,12 +50,15 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = proc;
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+      // Only this start's output counts: `log` also holds earlier runs' banners.
+      let output = '';
       const onData = (chunk: Buffer) => {
+        output += chunk.toString();
         log += chunk.toString();
-        const mailbox = /mailbox[^:]*:\s*(http\S+)/i.exec(log);
+        const mailbox = /mailbox at (http\S+?)\/?\s/.exec(output);
         if (mailbox) mailboxUrl = mailbox[1];
-        if (log.includes('support-chat is running at')) {
+        if (output.includes('support-chat is running at')) {
           clearTimeout(timer);
           resolve();
         }
@@ -64,7 +67,7 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
       proc.stderr?.on('data', onData);
       proc.once('exit', (code) => {
         clearTimeout(timer);
-        if (!log.includes('support-chat is running at')) reject(new Error(`server exited with ${code}:\n${log}`));
+        if (!output.includes('support-chat is running at')) reject(new Error(`server exited with ${code}:\n${output}`));
       });
     });
 
