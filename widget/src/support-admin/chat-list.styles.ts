@@ -77,6 +77,7 @@ export const chatListStyles = `
   }
   .card:hover { background: var(--_muted); }
   .card.selected { background: color-mix(in srgb, var(--_primary) 9%, var(--_surface)); }
+  .card.selected .preview, .card.selected .meta, .card.selected .subtitle, .card.selected .you { color: #475467; }
   .card.unread::before {
     content: ''; position: absolute; left: 3px; top: 14px; bottom: 14px; width: 3px; border-radius: 3px; background: var(--_primary);
   }

@@ -17,7 +17,6 @@ export interface TabList {
   q: string;
 }
 
-const PAGE_SIZE = 30;
 /** Counts refresh at most this often when live items arrive that the store cannot account for. */
 const COUNTS_REFRESH = 1500;
 
@@ -44,6 +43,8 @@ export class InboxStore {
   counts: Counts = { active: 0, archived: 0, unread: 0 };
   countCap = 1000;
   countsKnown = false;
+  /** Cards per page (the server allows 1–100). */
+  pageSize = 30;
   readonly lists: Record<Tab, TabList> = { active: emptyList(), archived: emptyList() };
   /** Every chat seen, by id: where it was and whether it was unread, to move counts by deltas. */
   readonly #known = new Map<string, { archived: boolean; unread: boolean }>();
@@ -93,7 +94,7 @@ export class InboxStore {
     if (more && (!list.cursor || list.loadingMore || list.status !== 'ready')) return;
     const generation = more ? this.#generation[tab] : ++this.#generation[tab];
     const q = this.q;
-    const params = new URLSearchParams({ archived: String(tab === 'archived'), limit: String(PAGE_SIZE) });
+    const params = new URLSearchParams({ archived: String(tab === 'archived'), limit: String(this.pageSize) });
     if (q.trim()) params.set('q', q.trim());
     if (more && list.cursor) params.set('cursor', list.cursor);
     if (more) list.loadingMore = true;

@@ -6,7 +6,8 @@
  * `subscribe({channel:'chat'})` for the open conversation.
  *
  * Attributes: server (default: the script's origin), token (an admin JWT), muted (no sound),
- * no-hash (do not keep the open chat in `#chat=<id>`). Properties: the same, `noHash` for no-hash.
+ * no-hash (do not keep the open chat in `#chat=<id>`), page-size (cards per list page, default 30).
+ * Properties: the same in camelCase.
  * Events: support-unread-change {count} (unread active chats), support-connection-change {state},
  * support-token-expired {reason} (set a fresh `token`).
  * Slot: `conversation-actions` (extra buttons in the conversation header).
@@ -72,6 +73,7 @@ export class SupportAdmin extends LitElement {
     token: { type: String },
     muted: { type: Boolean, reflect: true },
     noHash: { type: Boolean, attribute: 'no-hash' },
+    pageSize: { type: Number, attribute: 'page-size' },
     openId: { state: true },
     openChat: { state: true },
     conversationStatus: { state: true },
@@ -86,6 +88,8 @@ export class SupportAdmin extends LitElement {
   declare token: string;
   declare muted: boolean;
   declare noHash: boolean;
+  /** Cards per list page (1–100). */
+  declare pageSize: number;
   declare openId: string | null;
   declare openChat: ListChat | null;
   declare conversationStatus: 'loading' | 'ready' | 'error';
@@ -112,6 +116,7 @@ export class SupportAdmin extends LitElement {
     this.token = '';
     this.muted = false;
     this.noHash = false;
+    this.pageSize = 30;
     this.openId = null;
     this.openChat = null;
     this.conversationStatus = 'loading';
@@ -178,6 +183,7 @@ export class SupportAdmin extends LitElement {
       );
       this.connection.subscribe({ channel: 'admin' });
     }
+    this.store.pageSize = Math.min(100, Math.max(1, Math.floor(this.pageSize) || 30));
     void this.store.load(this.store.tab);
     this.#tick = setInterval(() => (this.now = Date.now()), TICK);
     window.addEventListener('hashchange', this.#onHash);
