@@ -13,8 +13,8 @@ export type ChatEvent =
   | { e: 'read'; chat_id: string; up_to_seq: number; read_at: string }
   /** Someone is typing (not persisted). */
   | { e: 'typing'; chat_id: string; sender_type: 'user' | 'admin'; typing: boolean }
-  /** The chat and its user were deleted (data-rights request). */
-  | { e: 'deleted'; chat_id: string };
+  /** The chat was deleted (data-rights request, retention); `user_sub` when its user went too. */
+  | { e: 'deleted'; chat_id: string; user_sub?: string };
 
 export function notifyStatement(event: ChatEvent): SQL {
   return sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`;

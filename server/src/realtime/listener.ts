@@ -33,8 +33,9 @@ export function parseChatEvent(payload: string): ChatEvent | null {
     case 'typing':
       return sender && typeof event.typing === 'boolean' ? (event as ChatEvent) : null;
     case 'chat':
-    case 'deleted':
       return event as ChatEvent;
+    case 'deleted':
+      return event.user_sub === undefined || typeof event.user_sub === 'string' ? (event as ChatEvent) : null;
     default:
       return null;
   }

@@ -21,7 +21,11 @@ async function realtimePlugin(app: FastifyInstance): Promise<void> {
   const hub = new Hub(app.chats, log, { telemetry: app.metrics });
   let heartbeat: NodeJS.Timeout | null = null;
   const listener: EventListener = createEventListener(app.sql, {
-    onEvent: (event) => hub.handleEvent(event),
+    onEvent: (event) => {
+      // Every instance caches users: a deleted one must not be served from the cache.
+      if (event.e === 'deleted' && event.user_sub) app.users.forget(event.user_sub);
+      hub.handleEvent(event);
+    },
     onListen: () => {
       if (listener.listens > 1) {
         log.warn({ listens: listener.listens }, 'LISTEN re-established; catching subscribers up');

@@ -150,7 +150,9 @@ export class DataRightsService {
       );
       if (!user) return null;
       const [chat] = await tx.execute<{ id: string }>(sql`select id from support_chats where user_id = ${userId} for update`);
-      const counts = chat ? await purgeChat(tx, chat.id) : { messages: 0, emails: 0, email_jobs: 0 };
+      const counts = chat
+        ? await purgeChat(tx, chat.id, withProfile ? user.external_id : undefined)
+        : { messages: 0, emails: 0, email_jobs: 0 };
       // Email rows are the chat's; any left under the user (none today) go with the profile.
       if (withProfile) {
         counts.emails += await countOf(tx, sql`delete from support_emails where user_id = ${userId} returning 1`);
@@ -214,7 +216,7 @@ async function countOf(tx: Tx, statement: ReturnType<typeof sql>): Promise<numbe
 }
 
 /** Deletes a locked chat with everything hanging off it and tells every instance's hub. */
-async function purgeChat(tx: Tx, chatId: string): Promise<PurgeCounts> {
+async function purgeChat(tx: Tx, chatId: string, userSub?: string): Promise<PurgeCounts> {
   // Unlocked jobs go (keyed or not); a running one keeps its lock but loses its key and its retries.
   // The public jobs view hides payloads, so the chat's jobs are found in graphile-worker's tables.
   const jobs = await countOf(
@@ -228,7 +230,7 @@ async function purgeChat(tx: Tx, chatId: string): Promise<PurgeCounts> {
   const emails = await countOf(tx, sql`delete from support_emails where chat_id = ${chatId} returning 1`);
   const messages = await countOf(tx, sql`delete from support_messages where chat_id = ${chatId} returning 1`);
   await tx.execute(sql`delete from support_chats where id = ${chatId}`);
-  await tx.execute(notifyStatement({ e: 'deleted', chat_id: chatId }));
+  await tx.execute(notifyStatement({ e: 'deleted', chat_id: chatId, ...(userSub ? { user_sub: userSub } : {}) }));
   return { messages, emails, email_jobs: jobs };
 }
 
