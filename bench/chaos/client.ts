@@ -216,7 +216,8 @@ export class ChaosClient {
       this.ws?.send(JSON.stringify({ type: 'subscribe', channel: 'chat', chat_id: chatId, after_seq: log.lastSeq }));
     }
     if (this.options.adminChannel) this.ws?.send(JSON.stringify({ type: 'subscribe', channel: 'admin' }));
-    this.subscribeTimer = setTimeout(() => this.ws?.terminate(), 30_000);
+    // Subscribes run one after another on the server: an admin following many chats needs longer.
+    this.subscribeTimer = setTimeout(() => this.ws?.terminate(), 30_000 + 2_000 * this.chats.size);
   }
 
   private onSubscribed(chatId: string): void {

@@ -34,11 +34,11 @@ describe('message rate limit', () => {
 
 describe('sockets that never authenticate', () => {
   it('closes hundreds of silent sockets at the auth timeout and forgets them', async () => {
-    const before = ctx.app.hub.connectionCount;
     const silent = await Promise.all(Array.from({ length: 200 }, () => WsClient.connect(url)));
     const closes = await Promise.all(silent.map((s) => s.closed));
     expect(closes.every((c) => c.code === 4001 && c.reason === 'unauthorized')).toBe(true);
-    await expect.poll(() => ctx.app.hub.connectionCount, { timeout: 10_000 }).toBe(before);
+    // Nothing else is connected to this app now: every silent socket is forgotten.
+    await expect.poll(() => ctx.app.hub.connectionCount, { timeout: 20_000 }).toBe(0);
   });
 });
 
