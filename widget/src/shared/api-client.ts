@@ -16,7 +16,7 @@ export class ApiError extends Error {
 }
 
 export interface ApiClient {
-  request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
+  request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
 /**
@@ -30,7 +30,7 @@ export function createApiClient(
 ): ApiClient {
   const base = server.replace(/\/+$/, '');
   return {
-    async request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+    async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
       const headers: Record<string, string> = {};
       const bearer = token();
       if (bearer) headers.authorization = `Bearer ${bearer}`;

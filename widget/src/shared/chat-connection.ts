@@ -28,6 +28,7 @@
  *   outbox(chatId?)                    entries not yet acknowledged
  *   markRead(chatId, upToSeq), typing(chatId, on)
  *   markViewed(chatId), forget(chatId) admin: record a view; drop an unfollowed chat's messages
+ *   deleteConversation()               user: erase the chat on the server and start over
  *   on(event, listener) → off()        events: state, ready, message, messages, outbox, frame,
  *                                      token-expired, error (see ChatConnectionEvents)
  */
@@ -597,6 +598,23 @@ export class ChatConnection {
       seq = message.seq;
     }
     return seq;
+  }
+
+  /**
+   * The user's "Delete this conversation": the server erases the chat (`DELETE /api/chat`), then
+   * everything held locally for it goes and the connection starts over on the new, empty chat.
+   */
+  async deleteConversation(): Promise<void> {
+    await this.api.request('DELETE', '/api/chat', { confirm: true });
+    this.#stores.clear();
+    this.ready = null;
+    this.#entries = [];
+    this.#persist(() => []);
+    this.#emit('outbox', this.#entries);
+    if (this.#running) {
+      this.stop();
+      this.start();
+    }
   }
 
   /**

@@ -121,7 +121,8 @@ export const panelStyles = `
       outline: none;
       box-shadow: var(--_focus);
     }
-    .close {
+    .close,
+    .delete {
       flex: none;
       display: grid;
       place-items: center;
@@ -131,13 +132,20 @@ export const panelStyles = `
       border-radius: 10px;
       background: transparent;
     }
-    .close:hover {
+    .delete {
+      margin-inline-start: auto;
+      opacity: 0.8;
+    }
+    .close:hover,
+    .delete:hover {
       background: color-mix(in srgb, var(--_on-primary) 16%, transparent);
     }
-    .close:focus-visible {
+    .close:focus-visible,
+    .delete:focus-visible {
       box-shadow: 0 0 0 2px var(--_on-primary);
     }
-    .close svg {
+    .close svg,
+    .delete svg {
       width: 20px;
       height: 20px;
       fill: none;
@@ -238,6 +246,29 @@ export const panelStyles = `
     .error {
       color: var(--_danger);
       font-size: 12px;
+    }
+    .confirm {
+      margin: 0;
+      padding: 12px 16px;
+      border-bottom: 1px solid var(--_border);
+      background: var(--_surface-muted, #f6f7f9);
+      font-size: 14px;
+    }
+    .confirm p {
+      margin: 0 0 8px;
+    }
+    .confirm .actions {
+      display: flex;
+      gap: 12px;
+      align-items: center;
+    }
+    .danger {
+      border: 0;
+      border-radius: 8px;
+      padding: 6px 12px;
+      background: var(--_danger);
+      color: #fff;
+      font-weight: 600;
     }
     .link {
       border: 0;

@@ -38,5 +38,10 @@ export const strings = {
   emailInvalid: 'Please enter a valid email address.',
   dismiss: 'No thanks',
   replyTime: 'We usually reply within a few minutes',
+  deleteConversation: 'Delete this conversation',
+  deleteConfirm: 'Delete this conversation and all its messages? This cannot be undone.',
+  deleteAction: 'Delete',
+  cancel: 'Cancel',
+  deleteFailed: 'Could not delete the conversation. Please try again.',
 };
 export type Strings = typeof strings;

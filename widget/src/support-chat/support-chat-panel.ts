@@ -27,6 +27,7 @@ export class SupportChatPanel extends HTMLElement {
   pill = false;
   loadingOlder = false;
   emailState: 'hidden' | 'asking' | 'invalid' | 'saved' = 'hidden';
+  deleteState: 'idle' | 'confirming' | 'deleting' | 'failed' = 'idle';
   /** Resolves once the pending render is on screen. */
   updateComplete: Promise<void> = Promise.resolve();
   #pending: Promise<void> | null = null;
@@ -64,7 +65,7 @@ export class SupportChatPanel extends HTMLElement {
     });
   }
 
-  #set(patch: Partial<Pick<SupportChatPanel, 'pill' | 'loadingOlder' | 'emailState'>>): void {
+  #set(patch: Partial<Pick<SupportChatPanel, 'pill' | 'loadingOlder' | 'emailState' | 'deleteState'>>): void {
     const changed = (Object.keys(patch) as Array<keyof typeof patch>).some((key) => this[key] !== patch[key]);
     Object.assign(this, patch);
     if (changed) this.requestUpdate();
@@ -362,6 +363,31 @@ export class SupportChatPanel extends HTMLElement {
     </form>`;
   }
 
+  #renderDeleteConfirm(): TemplateResult | typeof nothing {
+    if (this.deleteState === 'idle') return nothing;
+    const s = this.chat.strings;
+    return html`<div class="confirm" part="delete-confirm" role="alertdialog" aria-label=${s.deleteConversation}>
+      <p>${this.deleteState === 'failed' ? s.deleteFailed : s.deleteConfirm}</p>
+      <div class="actions">
+        <button type="button" class="danger" ?disabled=${this.deleteState === 'deleting'} @click=${this.#deleteConversation}>
+          ${s.deleteAction}
+        </button>
+        <button type="button" class="link" @click=${() => this.#set({ deleteState: 'idle' })}>${s.cancel}</button>
+      </div>
+    </div>`;
+  }
+
+  readonly #deleteConversation = async () => {
+    this.#set({ deleteState: 'deleting' });
+    try {
+      await this.#connection.deleteConversation();
+      this.#set({ deleteState: 'idle', emailState: 'hidden' });
+      this.focusInput();
+    } catch {
+      this.#set({ deleteState: 'failed' });
+    }
+  };
+
   #render(): TemplateResult {
     const chat = this.chat;
     const s = chat.strings;
@@ -385,10 +411,23 @@ export class SupportChatPanel extends HTMLElement {
             <span class="sr">${s.connectionLabel}: </span><span class="state">${s.connection[state]}</span>
           </p>
         </div>
+        ${this.#connection.messages().length > 0
+          ? html`<button
+              type="button"
+              class="delete"
+              part="delete-button"
+              aria-label=${s.deleteConversation}
+              title=${s.deleteConversation}
+              @click=${() => this.#set({ deleteState: 'confirming' })}
+            >
+              <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6" /></svg>
+            </button>`
+          : nothing}
         <button type="button" class="close" part="close-button" aria-label=${s.close} @click=${() => chat.close()}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
         </button>
       </header>
+      ${this.#renderDeleteConfirm()}
       <div class="body">
         <div
           class="messages"

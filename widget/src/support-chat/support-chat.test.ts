@@ -436,6 +436,36 @@ describe('<support-chat> identity', () => {
   });
 });
 
+describe('<support-chat> data rights', () => {
+  it('deletes the conversation after a confirmation and starts over with an empty chat', async () => {
+    const { token, chatId } = await userWithChat();
+    await adminReply(server, adminToken, chatId, 'Something private');
+    const el = await widget(token, { open: true });
+    await connected(el);
+    await waitFor(() => bubbleTexts(el).includes('Something private'), 'history shown');
+    const root = panelRoot(el);
+    root.querySelector<HTMLButtonElement>('[part="delete-button"]')!.click();
+    await panelOf(el)!.updateComplete;
+    const confirm = root.querySelector<HTMLElement>('[part="delete-confirm"]')!;
+    expect(confirm.getAttribute('role')).to.equal('alertdialog');
+    confirm.querySelector<HTMLButtonElement>('.link')!.click();
+    await panelOf(el)!.updateComplete;
+    expect(root.querySelector('[part="delete-confirm"]')).to.equal(null);
+    expect(bubbleTexts(el)).to.include('Something private');
+
+    root.querySelector<HTMLButtonElement>('[part="delete-button"]')!.click();
+    await panelOf(el)!.updateComplete;
+    root.querySelector<HTMLButtonElement>('[part="delete-confirm"] .danger')!.click();
+    await waitFor(() => bubbleTexts(el).length === 0 && !root.querySelector('[part="delete-confirm"]'), 'conversation cleared');
+    const after = await chatOf(server, token);
+    expect(after.chat.id).not.to.equal(chatId);
+    expect(after.messages).to.have.length(0);
+    await connected(el);
+    await typeAndSend(el, 'A fresh start');
+    await waitFor(async () => (await chatOf(server, token)).messages.some((m) => m.content === 'A fresh start'), 'new chat used');
+  });
+});
+
 describe('<support-chat> on a phone', () => {
   it('fills the screen below 480 px with a 16 px input and hides the launcher', async () => {
     await setViewport({ width: 375, height: 667 });
