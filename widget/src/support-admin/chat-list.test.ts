@@ -77,7 +77,7 @@ describe('<support-admin> list', () => {
     const preview = card(el, a.chatId)!.querySelector('.preview')!;
     expect(preview.querySelector('.you')!.textContent).to.equal('You: ');
     expect(preview.textContent!.trim()).to.equal(`You: ${long.slice(0, 97)}...`);
-    expect(card(el, b.chatId)!.querySelector('.you')).to.equal(null);
+    expect(card(el, b.chatId)!.querySelector('.you') === null, 'absent').to.equal(true);
     expect(card(el, b.chatId)!.querySelector('.meta')!.textContent).to.match(/^1 message · now$/);
     expect(card(el, a.chatId)!.querySelector('.meta')!.textContent).to.match(/^2 messages · /);
   });

@@ -63,7 +63,7 @@ describe('<support-admin> conversation', () => {
     const order = [...el.shadowRoot!.querySelectorAll('.divider, .row')].map((n) =>
       n.classList.contains('divider') ? `[${n.textContent!.trim()}]` : n.querySelector('.bubble')!.textContent!.trim(),
     );
-    expect(order).to.have.length(6);
+    expect(order.length).to.equal(6);
     expect(order[2]).to.equal('[Yesterday]');
     expect(order.slice(3)).to.deep.equal(['m2', '[Today]', 'm3']);
     expect(order[1]).to.equal('m1');
@@ -122,7 +122,7 @@ describe('<support-admin> conversation', () => {
     await open(el, a.chatId);
     await reply(el, 'Hi Kim, how can I help?');
     await waitFor(() => !convRoot(el).querySelector('.pending') && bubbleTexts(el, 'admin').length === 1, 'reply stored');
-    expect(convRoot(el).querySelector('.seen')).to.equal(null);
+    expect(convRoot(el).querySelector('.seen') === null, 'absent').to.equal(true);
 
     const user = new ChatConnection({ server: ctx.server, token: a.token, autoSubscribe: true });
     connections.push(user);
@@ -151,7 +151,7 @@ describe('<support-admin> conversation', () => {
     const el = await inbox();
     await open(el, a.chatId);
     const roots = [el.shadowRoot!, listRoot(el), convRoot(el)];
-    for (const root of roots) expect(root.querySelectorAll('img, script:not([src]), b, svg[onload]')).to.have.length(0);
+    for (const root of roots) expect(root.querySelectorAll('img, script:not([src]), b, svg[onload]').length).to.equal(0);
     expect(bubbleTexts(el, 'user')[0]).to.equal(payload);
     expect(card(el, a.chatId)!.querySelector('.subtitle')!.textContent).to.equal('<b onmouseover="window.__xss=3">Eve</b>');
     const links = [...convRoot(el).querySelectorAll('a')].map((link) => link.getAttribute('href'));

@@ -27,9 +27,10 @@ describe('<support-admin> archive, keyboard and URL', () => {
     expect(archive().textContent!.trim()).to.equal(strings.archive);
 
     archive().click();
+    await el.updateComplete;
     await list(el).updateComplete;
     // At once: before the server answered.
-    expect(card(el, a.chatId)).to.equal(null);
+    expect(card(el, a.chatId) === null, 'absent').to.equal(true);
     await waitFor(() => !el.archiving, 'archive answered');
     await conversation(el)!.updateComplete;
     expect(archive().textContent!.trim()).to.equal(strings.restore);
@@ -37,8 +38,9 @@ describe('<support-admin> archive, keyboard and URL', () => {
     await waitFor(() => el.store.current.status === 'ready' && !!card(el, a.chatId), 'in Archived');
 
     archive().click();
+    await el.updateComplete;
     await list(el).updateComplete;
-    expect(card(el, a.chatId)).to.equal(null);
+    expect(card(el, a.chatId) === null, 'absent').to.equal(true);
     await waitFor(() => !el.archiving, 'restore answered');
     tab(el, 'active').click();
     await waitFor(() => !!card(el, a.chatId), 'back in Active');
@@ -73,7 +75,7 @@ describe('<support-admin> archive, keyboard and URL', () => {
     await sendKeys({ press: 'Escape' });
     await waitFor(() => el.openId === null, 'closed');
     await waitFor(() => (listRoot(el).activeElement as HTMLElement | null)?.dataset.id === ids[1], 'focus back on the card');
-    expect(cards(el).filter((c) => c.tabIndex === 0)).to.have.length(1);
+    expect(cards(el).filter((c) => c.tabIndex === 0).length).to.equal(1);
   });
 
   it('keeps the open chat in the URL hash so a reload opens it again', async () => {
