@@ -19,8 +19,8 @@ export const conversationStyles = `
     flex: none; width: 36px; height: 36px; border-radius: 50%; display: grid; place-items: center;
     font-size: 13px; font-weight: 700; color: #fff; background: #98a2b3;
   }
-  .hue-0 { background: #6366f1; } .hue-1 { background: #0e9384; } .hue-2 { background: #c4320a; } .hue-3 { background: #7a5af8; }
-  .hue-4 { background: #1570ef; } .hue-5 { background: #c11574; } .hue-6 { background: #4e5ba6; } .hue-7 { background: #b54708; }
+  .hue-0 { background: #4f46e5; } .hue-1 { background: #107569; } .hue-2 { background: #c4320a; } .hue-3 { background: #6941c6; }
+  .hue-4 { background: #175cd3; } .hue-5 { background: #c11574; } .hue-6 { background: #4e5ba6; } .hue-7 { background: #b54708; }
   .who { flex: 1; min-width: 0; }
   h2 { margin: 0; font-size: 16px; font-weight: 650; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   .sub { display: flex; align-items: center; gap: 8px; margin: 0; font-size: 12px; color: var(--_subtle); min-height: 18px; }
