@@ -14,7 +14,8 @@ export const launcherStyles =
     .launcher {
       position: fixed;
       z-index: var(--_z);
-      right: calc(var(--_x) + env(safe-area-inset-right, 0px));
+      /* The inline end: bottom right, or bottom left when the widget's language is right-to-left. */
+      inset-inline-end: calc(var(--_x) + max(env(safe-area-inset-left, 0px), env(safe-area-inset-right, 0px)));
       bottom: calc(var(--_y) + env(safe-area-inset-bottom, 0px));
       width: var(--support-launcher-size, 60px);
       height: var(--support-launcher-size, 60px);
@@ -33,8 +34,12 @@ export const launcherStyles =
       -webkit-tap-highlight-color: transparent;
     }
     :host([position='left']) .launcher {
-      right: auto;
+      inset-inline-end: auto;
       left: calc(var(--_x) + env(safe-area-inset-left, 0px));
+    }
+    :host([position='right']) .launcher {
+      inset-inline-end: auto;
+      right: calc(var(--_x) + env(safe-area-inset-right, 0px));
     }
     .launcher:hover {
       transform: scale(1.06);
@@ -81,7 +86,7 @@ export const launcherStyles =
     .badge {
       position: absolute;
       top: -3px;
-      right: -3px;
+      inset-inline-end: -3px;
       min-width: 22px;
       height: 22px;
       padding: 0 6px;

@@ -4,7 +4,8 @@ export const panelStyles = `
     :host {
       position: fixed;
       z-index: var(--_z);
-      right: calc(var(--_x) + env(safe-area-inset-right, 0px));
+      /* Above the launcher, at the inline end (left when the language is right-to-left). */
+      inset-inline-end: calc(var(--_x) + max(env(safe-area-inset-left, 0px), env(safe-area-inset-right, 0px)));
       bottom: calc(var(--_y) + var(--support-launcher-size, 60px) + 16px + env(safe-area-inset-bottom, 0px));
       width: var(--support-panel-width, 384px);
       height: min(var(--support-panel-height, 640px), calc(100vh - var(--_y) - var(--support-launcher-size, 60px) - 40px));
@@ -15,10 +16,18 @@ export const panelStyles = `
       transform-origin: bottom right;
       animation: open 0.22s cubic-bezier(0.2, 0.9, 0.3, 1.1);
     }
+    :host(:dir(rtl)) {
+      transform-origin: bottom left;
+    }
     :host([position='left']) {
-      right: auto;
+      inset-inline-end: auto;
       left: calc(var(--_x) + env(safe-area-inset-left, 0px));
       transform-origin: bottom left;
+    }
+    :host([position='right']) {
+      inset-inline-end: auto;
+      right: calc(var(--_x) + env(safe-area-inset-right, 0px));
+      transform-origin: bottom right;
     }
     :host([hidden]) {
       display: none;
@@ -50,7 +59,8 @@ export const panelStyles = `
       display: flex;
       align-items: center;
       gap: 12px;
-      padding: 16px 12px 16px 18px;
+      padding: 16px;
+      padding-inline: 18px 12px;
       background: var(--_primary);
       color: var(--_on-primary);
     }
@@ -175,7 +185,7 @@ export const panelStyles = `
     }
     .row.admin {
       align-self: flex-start;
-      padding-left: 36px;
+      padding-inline-start: 36px;
     }
     .row.user {
       align-self: flex-end;
@@ -189,16 +199,19 @@ export const panelStyles = `
       border-radius: 18px;
       white-space: pre-wrap;
       overflow-wrap: anywhere;
+      /* Each paragraph runs in its own script's direction: English typed in an Arabic widget too. */
+      unicode-bidi: plaintext;
+      text-align: start;
       background: var(--_muted);
       color: var(--_text);
     }
     .admin .bubble {
-      border-bottom-left-radius: 6px;
+      border-end-start-radius: 6px;
     }
     .user .bubble {
       background: var(--_primary);
       color: var(--_on-primary);
-      border-bottom-right-radius: 6px;
+      border-end-end-radius: 6px;
     }
     .user .bubble a {
       color: inherit;
@@ -218,7 +231,7 @@ export const panelStyles = `
     }
     .avatar {
       position: absolute;
-      left: 0;
+      inset-inline-start: 0;
       bottom: 22px;
       width: 28px;
       height: 28px;
@@ -455,7 +468,10 @@ export const panelStyles = `
       width: 20px;
       height: 20px;
       fill: currentColor;
-      margin-left: -2px;
+      margin-inline-start: -2px;
+    }
+    :host(:dir(rtl)) .send svg {
+      transform: scaleX(-1);
     }
     .sr {
       position: absolute;
@@ -467,7 +483,8 @@ export const panelStyles = `
     }
     @media (max-width: 480px) {
       :host,
-      :host([position='left']) {
+      :host([position='left']),
+      :host([position='right']) {
         inset: var(--_vvtop, 0px) 0 auto 0;
         width: 100%;
         max-width: none;

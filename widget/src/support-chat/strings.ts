@@ -1,18 +1,18 @@
-// Every user-facing string of <support-chat>, in English. Templates read from here only, so the
-// localisation work (issue 11) swaps this object for a catalogue.
+// Every user-facing string of <support-chat>, in English: the catalogue bundled in the first load.
+// The other languages (widget/src/i18n/chat/*.ts) have exactly these keys; site owners override any
+// of them through the `strings` property (keys listed in docs/embedding.md). Placeholders are
+// `{name}`; plural entries have one form per Intl.PluralRules category.
 export const strings = {
   defaultTitle: 'Chat with us',
   defaultGreeting: 'Hi there 👋 How can we help?',
   openChat: 'Open support chat',
+  openChatUnread: { one: 'Open support chat, {count} unread message', other: 'Open support chat, {count} unread messages' },
   closeChat: 'Close support chat',
-  unread: (count: number) => (count === 1 ? '1 unread message' : `${count} unread messages`),
   close: 'Close',
-  connection: {
-    connecting: 'Connecting…',
-    connected: 'Online',
-    reconnecting: 'Reconnecting…',
-    offline: 'Offline',
-  },
+  connecting: 'Connecting…',
+  connected: 'Online',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
   connectionLabel: 'Connection',
   messages: 'Messages',
   you: 'You',
@@ -28,13 +28,12 @@ export const strings = {
   typing: 'Support is typing…',
   newMessages: 'New messages',
   loadingOlder: 'Loading earlier messages…',
-  newMessageFrom: (who: string, text: string) => `${who}: ${text}`,
+  newMessageFrom: '{name}: {text}',
   emailPrompt: 'Get replies by email',
   emailHint: 'We will email you if you are away when we reply.',
-  emailLabel: 'Email address',
   emailPlaceholder: 'you@example.com',
   emailSave: 'Notify me',
-  emailSaved: 'Thanks! We will email replies to',
+  emailSaved: 'Thanks! We will email replies to {email}',
   emailInvalid: 'Please enter a valid email address.',
   dismiss: 'No thanks',
   replyTime: 'We usually reply within a few minutes',

@@ -39,6 +39,7 @@ export class SupportChatPanel extends HTMLElement {
   #typingSentAt = 0;
   #typingIdle: ReturnType<typeof setTimeout> | undefined;
   #savedEmail = '';
+  #reportedLanguage = '';
 
   constructor() {
     super();
@@ -135,6 +136,7 @@ export class SupportChatPanel extends HTMLElement {
       else if (last) this.#set({ pill: true });
     }
     this.#showEmailPrompt();
+    this.#reportLanguage();
   }
 
   /** Jumps (never animates: a smooth scroll would pass the top and trigger a history load). */
@@ -229,6 +231,28 @@ export class SupportChatPanel extends HTMLElement {
     this.#set({ emailState: 'asking' });
   }
 
+  /** Tells the server the visitor's language once per session, so reply emails are written in it. */
+  #reportLanguage(): void {
+    const tag = this.chat.language.tag;
+    const key = `${this.#contactKey}:locale`;
+    if (!this.#connection.ready || this.#reportedLanguage === key + tag) return;
+    this.#reportedLanguage = key + tag;
+    try {
+      if (sessionStorage.getItem(key) === tag) return;
+      sessionStorage.setItem(key, tag);
+    } catch {
+      // storage blocked: once per page instead
+    }
+    // A failure is tried again on the next page load, not on every render.
+    this.#connection.api.request('PATCH', '/api/chat/contact', { locale: tag }).catch(() => {
+      try {
+        sessionStorage.removeItem(key);
+      } catch {
+        // as above
+      }
+    });
+  }
+
   async #saveEmail(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const field = (event.target as HTMLFormElement).elements.namedItem('email') as HTMLInputElement;
@@ -288,7 +312,7 @@ export class SupportChatPanel extends HTMLElement {
   #renderRow(row: Row, seenId: string | null): TemplateResult {
     const s = this.chat.strings;
     if (row.kind === 'divider') {
-      return html`<div class="divider" part="divider" role="separator"><span>${dayLabel(row.date)}</span></div>`;
+      return html`<div class="divider" part="divider" role="separator"><span>${dayLabel(row.date, new Date(), this.chat.language.tag)}</span></div>`;
     }
     if (row.kind === 'outbox') {
       const { entry } = row;
@@ -313,11 +337,11 @@ export class SupportChatPanel extends HTMLElement {
       data-seq=${message.seq}
     >
       ${!user && last ? html`<span class="avatar" aria-hidden="true">${(message.sender_name ?? s.support).charAt(0)}</span>` : nothing}
-      <div class="bubble" title=${formatDateTime(date)}><span class="sr">${user ? s.you : message.sender_name ?? s.support}: </span>${linkify(message.content)}</div>
+      <div class="bubble" title=${formatDateTime(date, this.chat.language.tag)}><span class="sr">${user ? s.you : message.sender_name ?? s.support}: </span>${linkify(message.content)}</div>
       ${last || message.id === seenId
         ? html`<div class="meta">
             ${!user && message.sender_name ? html`<span>${message.sender_name}</span> · ` : nothing}
-            <time datetime=${message.created_at}>${formatTime(date)}</time>
+            <time datetime=${message.created_at}>${formatTime(date, this.chat.language.tag)}</time>
             ${message.id === seenId ? html` · <span class="seen">${s.seen}</span>` : nothing}
           </div>`
         : nothing}
@@ -340,7 +364,7 @@ export class SupportChatPanel extends HTMLElement {
     const s = this.chat.strings;
     if (this.emailState === 'hidden') return nothing;
     if (this.emailState === 'saved') {
-      return this.#savedEmail ? html`<p class="email-done" part="email-form">${s.emailSaved} ${this.#savedEmail}</p>` : nothing;
+      return this.#savedEmail ? html`<p class="email-done" part="email-form">${s.emailSaved.replace('{email}', this.#savedEmail)}</p>` : nothing;
     }
     return html`<form class="email" part="email-form" @submit=${this.#saveEmail} novalidate>
       <label for="email"><strong>${s.emailPrompt}</strong><span>${s.emailHint}</span></label>
@@ -408,7 +432,7 @@ export class SupportChatPanel extends HTMLElement {
           <h2 part="title">${title}</h2>
           <p class="status" part="status">
             <span class="dot ${state}" aria-hidden="true"></span>
-            <span class="sr">${s.connectionLabel}: </span><span class="state">${s.connection[state]}</span>
+            <span class="sr">${s.connectionLabel}: </span><span class="state">${s[state]}</span>
           </p>
         </div>
         ${this.#connection.messages().length > 0

@@ -4,8 +4,9 @@
  * imported from its own chunk on first open, or earlier when the pointer or focus reaches the
  * launcher, so opening still feels instant.
  *
- * Attributes: server, token, title, greeting, position (right | left), open, muted. Properties:
- * the same names, except `open` whose property is `opened` (`open()` is a method).
+ * Attributes: server, token, title, greeting, position (right | left; default: the inline end, so
+ * left in Arabic), lang, open, muted. Properties: the same names, except `open` whose property is
+ * `opened` (`open()` is a method), plus `strings` (partial overrides in, the strings in use out).
  * Methods: open(), close(), toggle().
  * Events: support-open, support-close, support-unread-change {count}, support-message {message},
  * support-connection-change {state}, support-token-expired {reason}.
@@ -16,11 +17,11 @@
 import { ChatConnection, type ConnectionState } from '../shared/chat-connection.js';
 import { define } from '../shared/define.js';
 import { emit } from '../shared/events.js';
+import { chooseLanguage, fetchCatalogue, fill, knownOverrides, plural, type LanguageChoice } from '../i18n/i18n.js';
 import { OPEN_PARAM, type Message, type VisitorToken } from '../shared/protocol.js';
 import { adoptStyles } from '../shared/tokens.styles.js';
-import { playChime } from './chime.js';
 import { launcherStyles } from './launcher.styles.js';
-import { strings } from './strings.js';
+import { strings as english, type Strings } from './strings.js';
 
 const TYPING_TIMEOUT = 8000;
 const PANEL_PARTS =
@@ -54,9 +55,14 @@ function scriptOrigin(): string {
 }
 
 export class SupportChat extends HTMLElement {
-  static observedAttributes = ['token', 'title', 'greeting', 'position', 'open', 'muted'];
+  static observedAttributes = ['token', 'title', 'greeting', 'position', 'open', 'muted', 'lang'];
 
-  readonly strings = strings;
+  /** The language in use: `tag` for Intl, `lang` for the catalogue, `rtl` for layout. */
+  language: LanguageChoice = { tag: 'en', lang: 'en', rtl: false };
+  #catalogue: Partial<Strings> = {};
+  #overrides: Partial<Strings> = {};
+  #strings: Strings = english;
+  #languageLoading: Promise<unknown> | null = null;
   /** True when running without a `token`: the visitor token lives in localStorage. */
   anonymous = false;
   adminTyping = false;
@@ -120,11 +126,22 @@ export class SupportChat extends HTMLElement {
   set greeting(value: string) {
     this.setAttribute('greeting', value);
   }
+  /** The side in use: the attribute, else the inline end of the language (left when right-to-left). */
   get position(): 'right' | 'left' {
-    return this.getAttribute('position') === 'left' ? 'left' : 'right';
+    const side = this.getAttribute('position');
+    return side === 'left' || (side !== 'right' && this.language.rtl) ? 'left' : 'right';
   }
   set position(value: 'right' | 'left') {
     this.setAttribute('position', value);
+  }
+  /** The strings in use (English, the chosen language, then the site's overrides). */
+  get strings(): Strings {
+    return this.#strings;
+  }
+  /** Site overrides of any documented key; unknown keys are reported once and ignored. */
+  set strings(overrides: Partial<Strings>) {
+    this.#overrides = knownOverrides(english, overrides, 'support-chat');
+    this.#applyStrings();
   }
   get opened(): boolean {
     return this.hasAttribute('open');
@@ -169,6 +186,7 @@ export class SupportChat extends HTMLElement {
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (name === 'token') this.token = value;
+    if (name === 'lang' && this.isConnected) this.#chooseLanguage();
     if (name === 'open' && (old === null) !== (value === null) && this.#connection && this.isConnected) {
       if (value !== null) void this.#onOpen();
       else this.#onClose();
@@ -179,6 +197,13 @@ export class SupportChat extends HTMLElement {
   // ---- lifecycle ----
 
   connectedCallback(): void {
+    // A `strings` set before the element was defined is an own property hiding the setter.
+    if (Object.hasOwn(this, 'strings')) {
+      const overrides = this.strings;
+      Reflect.deleteProperty(this, 'strings');
+      this.strings = overrides;
+    }
+    this.#chooseLanguage();
     const connection = (this.#connection ??= new ChatConnection({
       server: this.baseUrl,
       token: this.#token,
@@ -236,9 +261,29 @@ export class SupportChat extends HTMLElement {
     if (this.matches(':focus-within') || document.activeElement === document.body) this.#launcher.focus();
   }
 
-  /** Imports the panel chunk once. */
+  // ---- language ----
+
+  /** Picks the language and fetches its catalogue (English is bundled); the panel waits for it. */
+  #chooseLanguage(): void {
+    const choice = chooseLanguage(this);
+    if (this.#languageLoading && choice.tag === this.language.tag) return;
+    this.language = choice;
+    (this.#root.firstChild as HTMLElement).dir = choice.rtl ? 'rtl' : 'ltr';
+    this.#languageLoading = fetchCatalogue(this.baseUrl, 'chat', choice.lang).then((catalogue) => {
+      if (this.language !== choice) return;
+      this.#catalogue = catalogue as Partial<Strings>;
+      this.#applyStrings();
+    });
+  }
+
+  #applyStrings(): void {
+    this.#strings = { ...english, ...this.#catalogue, ...this.#overrides };
+    this.#render();
+  }
+
+  /** Imports the panel chunk once (with the catalogue, so it never shows English first). */
   #loadPanel(): Promise<void> {
-    this.#panelLoading ??= import('./support-chat-panel.js').then(({ SupportChatPanel }) => {
+    this.#panelLoading ??= Promise.all([import('./support-chat-panel.js'), this.#languageLoading]).then(([{ SupportChatPanel }]) => {
       define('support-chat-panel', SupportChatPanel);
       const panel = document.createElement('support-chat-panel') as PanelElement;
       panel.id = 'panel';
@@ -279,9 +324,11 @@ export class SupportChat extends HTMLElement {
     emit(this, 'support-message', { message });
     if (message.sender_type !== 'admin') return;
     this.#setAdminTyping(false);
-    // One chime per browser: only the tab holding the socket plays it.
-    if (!this.muted && this.connection.isLeader) playChime();
-    if (!this.opened) this.#live.textContent = strings.newMessageFrom(message.sender_name ?? strings.support, message.content);
+    // One chime per browser: only the tab holding the socket plays it. Its own chunk: the first
+    // load has room for the language machinery, not for a sound nobody hears before a reply.
+    if (!this.muted && this.connection.isLeader) void import('./chime.js').then(({ playChime }) => playChime());
+    const s = this.#strings;
+    if (!this.opened) this.#live.textContent = fill(s.newMessageFrom, { name: message.sender_name ?? s.support, text: message.content });
   }
 
   #setAdminTyping(typing: boolean): void {
@@ -348,9 +395,10 @@ export class SupportChat extends HTMLElement {
   #render(): void {
     const opened = this.opened;
     const unread = this.unread;
+    const s = this.#strings;
     this.#launcher.setAttribute(
       'aria-label',
-      opened ? strings.closeChat : unread ? `${strings.openChat}, ${strings.unread(unread)}` : strings.openChat,
+      opened ? s.closeChat : unread ? plural(s.openChatUnread, unread, this.language.tag) : s.openChat,
     );
     this.#launcher.setAttribute('aria-expanded', String(opened));
     this.#badge.hidden = !unread || opened;
@@ -358,8 +406,9 @@ export class SupportChat extends HTMLElement {
     const panel = this.#panel;
     if (panel) {
       panel.hidden = !opened;
-      panel.setAttribute('aria-label', this.title || strings.defaultTitle);
-      panel.setAttribute('position', this.position);
+      panel.setAttribute('aria-label', this.title || s.defaultTitle);
+      // Only an explicit side: by default the panel, like the launcher, sits at the inline end.
+      panel.setAttribute('position', this.getAttribute('position') ?? '');
       panel.requestUpdate();
     }
   }
