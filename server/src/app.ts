@@ -17,6 +17,7 @@ import demoRoutes from './routes/demo.js';
 import visitorRoutes from './routes/api/visitors.js';
 import healthRoutes from './routes/health.js';
 import staticRoutes from './routes/static.js';
+import i18nRoutes from './routes/i18n.js';
 import unsubscribeRoutes from './routes/unsubscribe.js';
 import wsRoutes from './routes/ws.js';
 import realtime from './realtime/plugin.js';
@@ -202,6 +203,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(adminUserRoutes);
   await app.register(wsRoutes);
   await app.register(staticRoutes);
+  await app.register(i18nRoutes);
   await app.register(unsubscribeRoutes);
   await app.register(demoRoutes);
   return app;

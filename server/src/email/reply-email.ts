@@ -1,7 +1,9 @@
 // The reply email: one message per unread burst, listing each admin reply (preview of 200
 // characters), with a link that opens the chat and a one-click unsubscribe. HTML + plain text.
 import { createMimeMessage } from 'mimetext';
+import { fill, plural } from '../../../widget/src/i18n/i18n.js';
 import { escapeHtml, escapeHtmlMultiline, headerSafe, truncate } from './escape.js';
+import { emailLanguage } from './i18n/index.js';
 
 export const PREVIEW_LENGTH = 200;
 /** Longer bursts are summarised ("and N more"): the link opens the full conversation anyway. */
@@ -22,6 +24,8 @@ export interface ReplyEmailInput {
   replies: ReplyPreview[];
   chatUrl: string;
   unsubscribeUrl: string;
+  /** The user's language (support_users.locale, from the widget); English when absent or not shipped. */
+  locale?: string | null;
 }
 
 export interface RenderedEmail {
@@ -31,11 +35,10 @@ export interface RenderedEmail {
   headers: Record<string, string>;
 }
 
-const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 
-export function replyEmailSubject(appName: string): string {
-  return headerSafe(`New reply from ${appName} Support`);
+export function replyEmailSubject(appName: string, locale?: string | null): string {
+  return headerSafe(fill(emailLanguage(locale).strings.subject, { appName }));
 }
 
 function preview(content: string): string {
@@ -43,30 +46,37 @@ function preview(content: string): string {
 }
 
 export function renderReplyEmail(input: ReplyEmailInput): RenderedEmail {
-  const support = `${input.appName} Support`;
+  const { strings: s, tag, dir } = emailLanguage(input.locale);
+  const appName = input.appName;
+  const count = input.replies.length;
+  const support = fill(s.support, { appName });
   const listed = input.replies.slice(0, MAX_LISTED_REPLIES);
-  const more = input.replies.length - listed.length;
-  const heading = input.replies.length === 1 ? 'You have a new reply' : `You have ${input.replies.length} new replies`;
-  const greeting = input.recipientName ? `Hi ${input.recipientName},` : 'Hi,';
-  const intro = `${support} answered your message. You can read and reply in the conversation.`;
-  const moreLine = more > 0 ? `…and ${more} more ${more === 1 ? 'reply' : 'replies'} in the conversation.` : '';
-  const footer = `You are receiving this email because you contacted ${support}.`;
+  const more = count - listed.length;
+  const heading = plural(s.heading, count, tag, { appName });
+  const greeting = input.recipientName ? fill(s.greeting, { name: input.recipientName }) : s.greetingAnonymous;
+  const intro = fill(s.intro, { appName });
+  const moreLine = more > 0 ? plural(s.more, more, tag) : '';
+  const footer = fill(s.footer, { appName });
+  const timeFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  // Right-to-left mail clients ignore logical CSS: the reply's rule goes on the physical start side.
+  const start = dir === 'rtl' ? 'right' : 'left';
 
   const textReplies = listed.map(
-    (r) => `${r.senderName ?? support}, ${timeFormat.format(r.createdAt)} UTC:\n${preview(r.content).replace(/^/gm, '  ')}`,
+    (r) =>
+      `${fill(s.replyHeader, { name: r.senderName ?? support, time: timeFormat.format(r.createdAt) })}\n${preview(r.content).replace(/^/gm, '  ')}`,
   );
   const text = [
     greeting,
     '',
-    `${heading} from ${support}.`,
+    plural(s.headingFrom, count, tag, { appName }),
     '',
     ...textReplies.flatMap((r) => [r, '']),
     ...(moreLine ? [moreLine, ''] : []),
-    `Open the conversation: ${input.chatUrl}`,
+    fill(s.openConversationLink, { url: input.chatUrl }),
     '',
     '--',
     footer,
-    `Unsubscribe from these emails: ${input.unsubscribeUrl}`,
+    fill(s.unsubscribeLink, { url: input.unsubscribeUrl }),
     '',
   ].join('\n');
 
@@ -75,8 +85,8 @@ export function renderReplyEmail(input: ReplyEmailInput): RenderedEmail {
     .map(
       (r) => `
           <tr><td style="padding:0 0 16px;">
-            <div style="border-left:3px solid #2563eb;padding:4px 0 4px 14px;">
-              <p style="margin:0 0 4px;font-size:13px;line-height:18px;color:#6b7280;"><strong style="color:#111827;font-weight:600;">${e(r.senderName ?? support)}</strong> &middot; ${e(timeFormat.format(r.createdAt))} UTC</p>
+            <div style="border-${start}:3px solid #2563eb;padding-${start}:14px;padding-top:4px;padding-bottom:4px;">
+              <p style="margin:0 0 4px;font-size:13px;line-height:18px;color:#6b7280;"><strong style="color:#111827;font-weight:600;">${e(r.senderName ?? support)}</strong> &middot; ${e(fill(s.sentAt, { time: timeFormat.format(r.createdAt) }))}</p>
               <p style="margin:0;font-size:15px;line-height:22px;color:#111827;">${escapeHtmlMultiline(preview(r.content))}</p>
             </div>
           </td></tr>`,
@@ -84,40 +94,41 @@ export function renderReplyEmail(input: ReplyEmailInput): RenderedEmail {
     .join('');
   const firstPreview = listed[0] ? truncate(listed[0].content.replace(/\s+/g, ' '), 90) : '';
   const html = `<!doctype html>
-<html lang="en">
+<html lang="${e(tag)}" dir="${dir}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
-<title>${e(replyEmailSubject(input.appName))}</title>
+<title>${e(replyEmailSubject(appName, input.locale))}</title>
 </head>
-<body style="margin:0;padding:0;background:#f4f5f7;">
+<body dir="${dir}" style="margin:0;padding:0;background:#f4f5f7;">
 <div style="display:none;max-height:0;overflow:hidden;opacity:0;">${e(firstPreview)}</div>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f4f5f7;">
+<table role="presentation" dir="${dir}" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f4f5f7;">
   <tr><td align="center" style="padding:32px 16px;font-family:${FONT};">
     <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:560px;background:#ffffff;border:1px solid #e3e5e8;border-radius:8px;">
       <tr><td style="padding:28px 32px 8px;font-family:${FONT};">
         <p style="margin:0;font-size:13px;line-height:18px;color:#6b7280;">${e(support)}</p>
         <h1 style="margin:8px 0 0;font-size:20px;line-height:28px;color:#111827;font-weight:600;">${e(heading)}</h1>
-        <p style="margin:12px 0 0;font-size:15px;line-height:22px;color:#374151;">${e(greeting)} ${e(intro)}</p>
+        <p style="margin:12px 0 0;font-size:15px;line-height:22px;color:#374151;">${e(greeting)}</p>
+        <p style="margin:8px 0 0;font-size:15px;line-height:22px;color:#374151;">${e(intro)}</p>
       </td></tr>
       <tr><td style="padding:20px 32px 0;font-family:${FONT};">
         <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${htmlReplies}
         </table>${moreLine ? `\n        <p style="margin:0 0 16px;font-size:14px;line-height:20px;color:#6b7280;">${e(moreLine)}</p>` : ''}
       </td></tr>
       <tr><td style="padding:8px 32px 28px;font-family:${FONT};">
-        <a href="${e(input.chatUrl)}" style="display:inline-block;background:#2563eb;color:#ffffff;text-decoration:none;font-size:15px;line-height:20px;font-weight:600;padding:12px 20px;border-radius:6px;">Open the conversation</a>
-        <p style="margin:16px 0 0;font-size:13px;line-height:18px;color:#6b7280;">Or open this link: <a href="${e(input.chatUrl)}" style="color:#2563eb;word-break:break-all;">${e(input.chatUrl)}</a></p>
+        <a href="${e(input.chatUrl)}" style="display:inline-block;background:#2563eb;color:#ffffff;text-decoration:none;font-size:15px;line-height:20px;font-weight:600;padding:12px 20px;border-radius:6px;">${e(s.openConversation)}</a>
+        <p style="margin:16px 0 0;font-size:13px;line-height:18px;color:#6b7280;">${e(s.orOpenLink)} <a href="${e(input.chatUrl)}" style="color:#2563eb;word-break:break-all;">${e(input.chatUrl)}</a></p>
       </td></tr>
     </table>
-    <p style="max-width:560px;margin:16px auto 0;font-size:12px;line-height:18px;color:#9ca3af;font-family:${FONT};">${e(footer)} <a href="${e(input.unsubscribeUrl)}" style="color:#6b7280;">Unsubscribe</a></p>
+    <p style="max-width:560px;margin:16px auto 0;font-size:12px;line-height:18px;color:#9ca3af;font-family:${FONT};">${e(footer)} <a href="${e(input.unsubscribeUrl)}" style="color:#6b7280;">${e(s.unsubscribe)}</a></p>
   </td></tr>
 </table>
 </body>
 </html>
 `;
   return {
-    subject: replyEmailSubject(input.appName),
+    subject: replyEmailSubject(appName, input.locale),
     text,
     html,
     headers: {

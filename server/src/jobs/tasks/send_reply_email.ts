@@ -7,9 +7,11 @@
 // stays (a support_emails row without provider_message_id) and no retry sends those replies again.
 // When SES answers with an error, or the request never reached it, the claim is released and the
 // job throws, so graphile-worker retries with backoff.
+import { eq } from 'drizzle-orm';
 import type { JobHelpers, Task } from 'graphile-worker';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/client.js';
+import { supportUsers } from '../../db/schema.js';
 import { chatLink, unsubscribeLink } from '../../email/links.js';
 import { buildMimeMessage, senderMailbox } from '../../email/reply-email.js';
 import { classifySendFailure, type EmailTransport } from '../../email/ses.js';
@@ -42,6 +44,8 @@ export function createSendReplyEmail({ db, config, transport, telemetry = noTele
     const log = { chatId: claim.chatId, emailId: claim.emailId, fromSeq: claim.fromSeq, upToSeq: claim.upToSeq };
     let raw: string;
     try {
+      // The language the widget last reported for this user (PATCH /api/chat/contact {locale}).
+      const [user] = await db.select({ locale: supportUsers.locale }).from(supportUsers).where(eq(supportUsers.id, claim.userId));
       raw = buildMimeMessage({
         appName: config.appName,
         from: config.email.from,
@@ -50,6 +54,7 @@ export function createSendReplyEmail({ db, config, transport, telemetry = noTele
         replies: claim.replies,
         chatUrl: chatLink(config),
         unsubscribeUrl: unsubscribeLink(config, claim.userId),
+        locale: user?.locale ?? null,
       });
     } catch (err) {
       telemetry.emailFailed('error');
