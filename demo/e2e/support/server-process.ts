@@ -50,7 +50,7 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = proc;
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 120_000);
       // Only this start's output counts: `log` also holds earlier runs' banners.
       let output = '';
       const onData = (chunk: Buffer) => {
