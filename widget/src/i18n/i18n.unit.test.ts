@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emailCatalogues } from '../../../server/src/email/i18n/index.js';
 import { catalogues } from './catalogues.js';
-import { fill, knownOverrides, LANGUAGES, plural, type Catalogue, type Plural } from './i18n.js';
+import { fill, knownOverrides, LANGUAGES, plural, type Catalogue, type Language, type Plural } from './i18n.js';
 
 const placeholders = (text: string) => new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
 const forms = (entry: string | Plural) => (typeof entry === 'string' ? [entry] : Object.values(entry));
@@ -57,7 +57,7 @@ describe('plural forms for 1, 2, 5 and 21', () => {
   });
 
   it('writes the counts as each language does', () => {
-    const unread = (lang: string, n: number) => plural(catalogues.chat![lang]!.openChatUnread!, n, lang);
+    const unread = (lang: Language, n: number) => plural(catalogues.chat![lang]!.openChatUnread!, n, lang);
     expect([1, 2, 5, 21].map((n) => unread('en', n))).toEqual([
       'Open support chat, 1 unread message',
       'Open support chat, 2 unread messages',
