@@ -163,6 +163,22 @@ export class InboxStore {
     this.onChange();
   }
 
+  /** A chat that no longer exists (its customer's data was deleted). */
+  remove(id: string): void {
+    const known = this.find(id);
+    if (!known) return;
+    for (const tab of ['active', 'archived'] as const) {
+      this.lists[tab].chats = this.lists[tab].chats.filter((c) => c.id !== id);
+    }
+    const key = known.archived ? 'archived' : 'active';
+    this.counts = {
+      ...this.counts,
+      [key]: Math.max(0, this.counts[key] - 1),
+      unread: Math.max(0, this.counts.unread - (known.unread && !known.archived ? 1 : 0)),
+    };
+    this.onChange();
+  }
+
   /** Locally known as read (the open conversation), until the server's item says so too. */
   markSeen(id: string): void {
     const chat = this.find(id);

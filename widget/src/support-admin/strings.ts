@@ -66,5 +66,14 @@ export const strings = {
   soundOff: 'Sound off',
   newMessageFrom: (who: string) => `New message from ${who}`,
   sessionExpired: 'Your session expired. Sign in again to keep receiving chats.',
+  exportData: 'Export data',
+  exportFailed: 'Could not export the customer’s data.',
+  deleteData: 'Delete data',
+  deleteDataConfirm: (who: string) =>
+    `Delete everything held about ${who}: the conversation, its messages, email history and profile? This cannot be undone.`,
+  deleteDataAction: 'Delete permanently',
+  deleteDataFailed: 'Could not delete the data. Try again.',
+  userDeleted: 'The customer’s data was deleted.',
+  cancel: 'Cancel',
 };
 export type Strings = typeof strings;

@@ -246,6 +246,9 @@ export class SupportAdmin extends LitElement {
       case 'typing':
         if (frame.sender_type === 'user' && frame.chat_id === this.openId) this.#setUserTyping(frame.typing);
         break;
+      case 'chat_deleted':
+        this.#chatDeleted(frame.chat_id);
+        break;
       case 'unsubscribed':
         if (frame.channel === 'chat' && frame.chat_id && frame.chat_id === this.openId) {
           this.#toast(strings.chatNotFound);
@@ -261,6 +264,12 @@ export class SupportAdmin extends LitElement {
       default:
         break;
     }
+  }
+
+  #chatDeleted(chatId: string): void {
+    this.store.remove(chatId);
+    this.connection.forget(chatId);
+    if (chatId === this.openId) this.closeConversation();
   }
 
   /** Places a live item; the open, visible conversation is read as it arrives. */
@@ -525,6 +534,14 @@ export class SupportAdmin extends LitElement {
       @conversation-archive=${(e: CustomEvent<boolean>) => void this.#setArchived(e.detail)}
       @conversation-retry=${() => void this.openConversation(chat.id)}
       @reply-send=${(e: CustomEvent<string>) => this.#reply(e.detail)}
+      ><support-admin-user-actions
+        slot="conversation-actions"
+        .chat=${chat}
+        .api=${this.connection.api}
+        .strings=${strings}
+        @user-deleted=${(e: CustomEvent<string>) => (this.#toast(strings.userDeleted), this.#chatDeleted(e.detail))}
+        @user-action-failed=${(e: CustomEvent<string>) => this.#toast(e.detail)}
+      ></support-admin-user-actions
       ><slot name="conversation-actions" slot="conversation-actions"></slot
     ></support-admin-conversation>`;
   }
