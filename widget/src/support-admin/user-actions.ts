@@ -26,6 +26,13 @@ export class SupportAdminUserActions extends LitElement {
     .confirm .row { display: flex; gap: 8px; justify-content: flex-end; }
     .confirm .erase { background: #b42318; border-color: #b42318; color: #fff; }
     .error { color: #b42318; }
+    svg { width: 16px; height: 16px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
+    /* Narrow conversation (phones): icons only, names stay in aria-label. */
+    @container (max-width: 480px) {
+      button .label { display: none; }
+      button { padding: 7px 9px; }
+      .confirm button .label { display: inline; }
+    }
   `;
 
   static override properties = {
@@ -80,15 +87,20 @@ export class SupportAdminUserActions extends LitElement {
 
   override render(): TemplateResult {
     const s = this.strings;
-    return html`<button type="button" part="export-button" @click=${() => void this.#export()}>${s.exportData}</button>
+    return html`<button type="button" part="export-button" aria-label=${s.exportData} @click=${() => void this.#export()}>
+        <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v11M7 10l5 5 5-5M5 20h14" /></svg
+        ><span class="label">${s.exportData}</span>
+      </button>
       <button
         type="button"
         class="danger"
         part="delete-user-button"
+        aria-label=${s.deleteData}
         aria-expanded=${this.state === 'idle' ? 'false' : 'true'}
         @click=${() => (this.state = this.state === 'idle' ? 'confirming' : 'idle')}
       >
-        ${s.deleteData}
+        <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13" /></svg
+        ><span class="label">${s.deleteData}</span>
       </button>
       ${this.state === 'idle'
         ? nothing
