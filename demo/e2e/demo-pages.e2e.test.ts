@@ -61,5 +61,5 @@ describe('demo pages', () => {
     } finally {
       await prod.dispose();
     }
-  });
+  }, 180_000);
 });

@@ -24,7 +24,7 @@ describe('chaos (short run)', () => {
       seed: 42,
     });
     console.log(reportMarkdown(report));
-  }, 150_000);
+  }, 300_000);
   afterAll(() => dropTestDatabase(databaseUrl));
 
   it('stores every message once, acknowledged or resent, and loses none', () => {
