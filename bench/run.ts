@@ -82,61 +82,35 @@ if (ONLY.has('path')) {
   });
 }
 
-// 2. Where the time goes: CPU profile, and the optimisation before / after -----------------------
+// 2. Where the time goes: CPU profile ----------------------------------------------------------------
 if (ONLY.has('profile')) {
-  log(`[${elapsed()}] profile and before / after`);
+  log(`[${elapsed()}] profile`);
   const dbUrl = await freshDatabase(serverUrl, 'sc_bench_profile');
-  const variants = [
-    { name: 'before (hub reads every message back)', env: { BENCH_SWITCHES: 'hub-read-back' } },
-    { name: 'after (hub delivers the row its instance wrote)', env: { BENCH_SWITCHES: '' } },
-  ];
-  const runs: Record<string, { chats: number; results: LoadResult[] }[]> = {};
-  const profiles: Record<string, ProfileSummary> = {};
-  let n = 0;
-  // before, after, after, before: each variant twice, in both positions.
-  for (const v of [variants[0]!, variants[1]!, variants[1]!, variants[0]!]) {
-    const app = await startServer('app', dbUrl, { env: v.env });
-    const profiling = !profiles[v.name];
-    if (profiling) await app.startProfile();
-    for (const chats of [10, 100]) {
-      const r = await load({ mode: 'app', senderUrl: app.url, chats, tag: `p${++n}`, seconds: SECONDS });
-      runs[v.name] ??= [];
-      let entry = runs[v.name]!.find((e) => e.chats === chats);
-      if (!entry) runs[v.name]!.push((entry = { chats, results: [] }));
-      entry.results.push(r);
-      log(`  ${v.name}, ${chats} chats: ${round(r.msgPerSec, 0)} msg/s, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`);
-    }
-    if (profiling) profiles[v.name] = summarizeProfile(JSON.parse(await app.stopProfile()), 12);
-    await app.close();
+  // One server, profiled while it carries the 10- and 100-chat loads of the message path.
+  const app = await startServer('app', dbUrl);
+  await app.startProfile();
+  const table = [['Chats', 'msg/s', 'p50', 'p99']];
+  for (const chats of [10, 100]) {
+    const r = await load({ mode: 'app', senderUrl: app.url, chats, tag: `p${chats}`, seconds: SECONDS });
+    table.push([String(chats), String(round(r.msgPerSec, 0)), ms(r.p50), ms(r.p99)]);
+    log(`  profiled, ${chats} chats: ${round(r.msgPerSec, 0)} msg/s, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`);
   }
-  const mean = (rs: LoadResult[], k: 'msgPerSec' | 'p50' | 'p99') => rs.reduce((s, r) => s + r[k], 0) / rs.length;
-  const [before, after] = variants.map((v) => runs[v.name]!);
-  const table = [['Chats', 'before: msg/s, p50, p99', 'after: msg/s, p50, p99', 'msg/s after/before', 'p99 after/before']];
-  for (const [i, b] of before!.entries()) {
-    const a = after![i]!;
-    table.push([
-      String(b.chats),
-      `${round(mean(b.results, 'msgPerSec'), 0)}, ${ms(mean(b.results, 'p50'))}, ${ms(mean(b.results, 'p99'))}`,
-      `${round(mean(a.results, 'msgPerSec'), 0)}, ${ms(mean(a.results, 'p50'))}, ${ms(mean(a.results, 'p99'))}`,
-      x(mean(a.results, 'msgPerSec') / mean(b.results, 'msgPerSec')),
-      x(mean(a.results, 'p99') / mean(b.results, 'p99')),
-    ]);
-  }
+  const profile = summarizeProfile(JSON.parse(await app.stopProfile()), 12);
+  await app.close();
   const profileRows = (p: ProfileSummary) => [
     `busy ${round(p.busyMs / 1000, 1)} s of ${round(p.totalMs / 1000, 1)} s sampled`,
     `modules: ${p.modules.slice(0, 8).map((m) => `${m.module} ${round(m.share * 100, 1)}%`).join(', ')}`,
     `functions: ${p.functions.slice(0, 10).map((f) => `${f.name} (${f.where}) ${round(f.share * 100, 1)}%`).join(', ')}`,
   ];
   await recordSection('profile', {
-    title: 'Where the time goes (server CPU profile) and the optimisation',
+    title: 'Where the time goes (server CPU profile)',
     table,
     notes: [
-      'Each variant ran twice (order before, after, after, before) in its own server process on one database; figures are the means of the two runs. "before" is the same code with the bench-only switch BENCH_SWITCHES=hub-read-back (bench/realtime/server.ts), which turns off Hub.stored().',
-      'Change: the socket that wrote a message hands the committed row to the hub (Hub.stored); delivery of that seq (the sender\'s own subscription via the ack, the agents via NOTIFY, the inbox\'s new_user_message) uses it instead of a listMessages() read-back with a join per NOTIFY. Rows written elsewhere (REST, another instance) are still read from the table; catch-up always is.',
-      ...Object.entries(profiles).flatMap(([name, p]) => [`Profile ${name}: ${profileRows(p).join('; ')}.`]),
-      'Self time, V8 sampling profiler (inspector, 0.5 ms interval) in the server child during the 10- and 100-chat loads. "(native)" is mostly writeBuffer / writev: the socket write syscalls to Postgres and to WebSocket clients (loopback TCP cost is charged to the writer).',
+      `Profile: ${profileRows(profile).join('; ')}.`,
+      'Self time, V8 sampling profiler (inspector, 0.5 ms interval) in the server child during the loads. "(native)" is mostly writeBuffer / writev: the socket write syscalls to Postgres and to WebSocket clients (loopback TCP cost is charged to the writer).',
+      'The optimisation this led to (fewer round trips per message: one statement instead of a 7-statement transaction) is measured before / after in the same run under "Message writes".',
     ],
-    data: { runs, profiles },
+    data: { profile },
   });
 }
 

@@ -32,9 +32,6 @@ function applyBenchSwitches(app: FastifyInstance): void {
   const chats = app.chats as unknown as Record<string, unknown>;
   if (switches.has('no-duplicate-precheck')) chats.findByClientId = async () => undefined;
   if (switches.has('no-list-items')) chats.getListItems = async () => [];
-  // The hub before it kept this instance's own writes: every delivery reads the message back.
-  // (Hub.stored exists only with bench/optimisation/hub-stored.patch applied.)
-  if (switches.has('hub-read-back')) (app.hub as unknown as Record<string, unknown>).stored = () => {};
 }
 
 async function startApp(): Promise<{ port: number; close(): Promise<void> }> {
