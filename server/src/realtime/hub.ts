@@ -38,6 +38,10 @@ interface Room {
   subscribers: Map<Subscriber, Subscription>;
   tail: Promise<void>;
   pending: number;
+  /** Queued tasks that end with a chat_updated; only the last of a burst sends it. */
+  updates: number;
+  /** A skipped chat_updated was also owed to the chat's own subscribers (chat-level change). */
+  owedToSubscribers: boolean;
   /** The chat's user email for new_user_message; undefined until read, reset on 'chat' events. */
   userEmail: string | null | undefined;
 }
@@ -172,11 +176,11 @@ export class Hub {
     switch (event.e) {
       case 'message':
         if (!hasChatSubscribers && this.admins.size === 0) return;
-        void this.enqueue(event.chat_id, (r) => this.onMessage(r, event));
+        void this.enqueueUpdate(event.chat_id, (r) => this.onMessage(r, event));
         return;
       case 'read':
         if (!hasChatSubscribers && this.admins.size === 0) return;
-        void this.enqueue(event.chat_id, async (r) => {
+        void this.enqueueUpdate(event.chat_id, async (r) => {
           const frame = JSON.stringify({
             type: 'messages_read',
             chat_id: event.chat_id,
@@ -190,7 +194,7 @@ export class Hub {
       case 'chat':
         if (room) room.userEmail = undefined;
         if (!hasChatSubscribers && this.admins.size === 0) return;
-        void this.enqueue(event.chat_id, (r) => this.publishChatUpdated(r, true));
+        void this.enqueueUpdate(event.chat_id, (r) => this.publishChatUpdated(r, true));
         return;
       case 'typing': {
         if (!room) return;
@@ -310,9 +314,17 @@ export class Hub {
    * A burst of events for one chat sends one update, from the last queued task.
    */
   private async publishChatUpdated(room: Room, toChatSubscribers: boolean): Promise<void> {
+    // Other queued tasks (a subscribe, an ack waiting its turn) send no chat_updated: only a later
+    // update task may stand in for this one, and it owes the chat's subscribers what this one did.
+    if (room.updates > 1) {
+      room.owedToSubscribers ||= toChatSubscribers;
+      return;
+    }
+    const toSubscribers = toChatSubscribers || room.owedToSubscribers;
+    room.owedToSubscribers = false;
     const audience = [...this.admins];
-    if (toChatSubscribers) for (const subscriber of room.subscribers.keys()) audience.push(subscriber);
-    if (audience.length === 0 || room.pending > 1) return;
+    if (toSubscribers) for (const subscriber of room.subscribers.keys()) audience.push(subscriber);
+    if (audience.length === 0) return;
     const [item] = await this.chats.getListItems([room.chatId]);
     if (!item) return;
     room.userEmail = item.user_email;
@@ -320,13 +332,37 @@ export class Hub {
     for (const subscriber of new Set(audience)) sendRaw(subscriber, frame);
   }
 
-  private enqueue(chatId: string, task: (room: Room) => Promise<unknown>): Promise<void> {
+  /** A task that ends with a chat_updated (message, read and chat events). */
+  private enqueueUpdate(chatId: string, task: (room: Room) => Promise<unknown>): Promise<void> {
+    this.roomOf(chatId).updates += 1;
+    return this.enqueue(chatId, async (r) => {
+      try {
+        await task(r);
+      } finally {
+        r.updates -= 1;
+      }
+    });
+  }
+
+  private roomOf(chatId: string): Room {
     let room = this.rooms.get(chatId);
     if (!room) {
-      room = { chatId, subscribers: new Map(), tail: Promise.resolve(), pending: 0, userEmail: undefined };
+      room = {
+        chatId,
+        subscribers: new Map(),
+        tail: Promise.resolve(),
+        pending: 0,
+        updates: 0,
+        owedToSubscribers: false,
+        userEmail: undefined,
+      };
       this.rooms.set(chatId, room);
     }
-    const r = room;
+    return room;
+  }
+
+  private enqueue(chatId: string, task: (room: Room) => Promise<unknown>): Promise<void> {
+    const r = this.roomOf(chatId);
     r.pending += 1;
     const run = r.tail
       .then(() => task(r))
