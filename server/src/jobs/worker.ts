@@ -1,6 +1,7 @@
 // Starts graphile-worker from code with our task list: inside the server (RUN_WORKER) or on its own
 // (`npm run worker`). Stopping waits for running jobs and leaves none locked.
 import { Logger, parseCronItems, run, type ParsedCronItem, type Runner, type TaskList } from 'graphile-worker';
+import pg from 'pg';
 import type { Config } from '../config.js';
 import { createDbClient, type DbClient } from '../db/client.js';
 import { createSesTransport, type EmailTransport } from '../email/ses.js';
@@ -77,10 +78,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const database = options.database ?? ownDatabase!;
   const transport =
     options.transport ?? createSesTransport({ region: config.email.region, endpoint: config.email.sesEndpoint });
+  // Our own pool, ended before stop() resolves: graphile-worker's own is ended without waiting and
+  // loses its error handler, so a database going down right after (the embedded one on Ctrl-C)
+  // crashed the process with 57P01 from a closing idle client.
+  const pgPool = new pg.Pool({ connectionString: options.connectionString, max: config.worker.concurrency + 2 });
+  pgPool.on('error', (err) => logger.warn({ err }, 'worker database connection lost'));
   let runner: Runner;
   try {
     runner = await run({
-      connectionString: options.connectionString,
+      pgPool,
       concurrency: config.worker.concurrency,
       // The server (or worker-main) owns SIGINT/SIGTERM and calls stop().
       noHandleSignals: true,
@@ -92,6 +98,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   } catch (err) {
     if (!options.transport) transport.close();
     await ownDatabase?.close();
+    await pgPool.end();
     throw err;
   }
   let stopping: Promise<void> | undefined;
@@ -100,6 +107,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     stop() {
       stopping ??= (async () => {
         await runner.stop();
+        await pgPool.end();
         if (!options.transport) transport.close();
         await ownDatabase?.close();
       })();
