@@ -7,10 +7,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import postgres from 'postgres';
-import WebSocket from 'ws';
 import { migrateDatabase } from '../../server/src/db/migrate.js';
 import { benchServerUrl, databaseUrl, markdownTable, round, stopBenchServer, summarize } from '../lib.js';
 import { signToken } from '../tokens.js';
+import { Client, type Frame } from './harness.js';
 
 const SECONDS_PER_LOAD = Number(process.env.BENCH_SECONDS ?? 5);
 const IN_FLIGHT = 4;
@@ -19,7 +19,6 @@ const RECONNECTS = Number(process.env.BENCH_RECONNECTS ?? 2_000);
 const DATABASE = 'bench_realtime';
 
 type Mode = 'app' | 'raw';
-type Frame = Record<string, any> & { type: string };
 
 interface Server {
   child: ChildProcess;
@@ -69,50 +68,6 @@ async function startServer(mode: Mode, dbUrl: string): Promise<Server> {
   };
 }
 
-/** A minimal client: frames go to one handler, open resolves after `ready`. */
-class Client {
-  ws!: WebSocket;
-  onFrame: (frame: Frame) => void = () => {};
-  closed!: Promise<number>;
-
-  async open(url: string, token: string): Promise<Frame> {
-    this.ws = new WebSocket(url, { perMessageDeflate: false });
-    this.closed = new Promise((resolve) => this.ws.once('close', (code) => resolve(code)));
-    const ready = new Promise<Frame>((resolve, reject) => {
-      this.ws.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as Frame;
-        if (frame.type === 'ready') resolve(frame);
-        this.onFrame(frame);
-      });
-      this.ws.once('error', reject);
-      this.ws.once('close', (code) => reject(new Error(`closed ${code} before ready`)));
-    });
-    await new Promise((resolve, reject) => {
-      this.ws.once('open', resolve);
-      this.ws.once('error', reject);
-    });
-    this.ws.send(JSON.stringify({ type: 'auth', token }));
-    return ready;
-  }
-
-  send(frame: unknown): void {
-    this.ws.send(JSON.stringify(frame));
-  }
-
-  /** Resolves with the first frame matching `predicate` from now on. */
-  next(predicate: (frame: Frame) => boolean): Promise<Frame> {
-    return new Promise((resolve) => {
-      const previous = this.onFrame;
-      this.onFrame = (frame) => {
-        previous(frame);
-        if (predicate(frame)) {
-          this.onFrame = previous;
-          resolve(frame);
-        }
-      };
-    });
-  }
-}
 
 async function inBatches<T>(items: T[], size: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
