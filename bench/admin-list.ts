@@ -63,7 +63,13 @@ export async function runAdminListBench(): Promise<BenchSection> {
   const raw = postgres(url, { max: 4, onnotice: () => {} });
   await load(raw);
 
-  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', NODE_ENV: 'test', SUPPORT_JWT_SECRET: undefined });
+  const config = loadConfig({
+    DATABASE_URL: url,
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    SUPPORT_JWT_SECRET: undefined,
+    HTTP_RATE_LIMIT: 1_000_000,
+  });
   const database = createDbClient(url);
   const app = await buildApp({ config, database, logger: false });
   await app.ready();

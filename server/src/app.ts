@@ -180,7 +180,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     maxAge: 600,
   });
   await app.register(rateLimit, {
-    max: 600,
+    max: config.httpRateLimitPerMinute,
     timeWindow: '1 minute',
     errorResponseBuilder: (_request, context) =>
       new AppError('rate_limited', 'Too many requests; slow down', { retry_after: Math.ceil(context.ttl / 1000) }),

@@ -32,6 +32,8 @@ const Env = Type.Object({
   ANONYMOUS_VISITORS: Type.Boolean({ default: true }),
   VISITOR_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
 
+  /** Requests per minute per client address across the HTTP API (sends have their own limit). */
+  HTTP_RATE_LIMIT: Type.Integer({ minimum: 1, default: 600 }),
   MESSAGE_RATE_LIMIT: Type.Integer({ minimum: 1, default: 20 }),
   MESSAGE_RATE_WINDOW_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 }),
@@ -91,6 +93,7 @@ export interface Config {
   anonymousVisitors: boolean;
   visitorTokenTtlSeconds: number;
   messageRateLimit: { max: number; windowMs: number };
+  httpRateLimitPerMinute: number;
   bodyLimit: number;
   email: {
     delaySeconds: number;
@@ -223,6 +226,7 @@ export function loadConfig(overrides: Record<string, string | number | boolean |
     anonymousVisitors: env.ANONYMOUS_VISITORS,
     visitorTokenTtlSeconds: env.VISITOR_TOKEN_TTL_DAYS * 86_400,
     messageRateLimit: { max: env.MESSAGE_RATE_LIMIT, windowMs: env.MESSAGE_RATE_WINDOW_MS },
+    httpRateLimitPerMinute: env.HTTP_RATE_LIMIT,
     bodyLimit: env.BODY_LIMIT_BYTES,
     email: {
       delaySeconds: env.EMAIL_DELAY_SECONDS,
