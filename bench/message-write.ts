@@ -1,7 +1,11 @@
 // The write half of the message path: ChatService.sendMessage (seq, insert, chat touch, NOTIFY, in
 // one transaction) against a bare postgres.js INSERT loop into the same table, same run.
+import { and, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
-import { createDbClient } from '../server/src/db/client.js';
+import { createDbClient, type Database } from '../server/src/db/client.js';
+import { supportChats, supportMessages, supportUsers } from '../server/src/db/schema.js';
+import { notifyStatement } from '../server/src/realtime/events.js';
 import { migrateDatabase } from '../server/src/db/migrate.js';
 import { ChatService } from '../server/src/services/chat-service.js';
 import { benchServerUrl, databaseUrl, ensureDatabase, recordSection, round, stopBenchServer, type BenchSection } from './lib.js';
@@ -23,19 +27,45 @@ async function throughput(writers: number, write: (writer: number, i: number) =>
   return count / ((performance.now() - started) / 1000);
 }
 
-/** The first message-insert design (a transaction of separate statements), kept for comparison. */
-async function previousDesign(sql: postgres.Sql, chatId: string, clientId: string): Promise<void> {
-  await sql.begin(async (tx) => {
-    await tx`select id from support_chats where id = ${chatId} for update`;
-    const [existing] = await tx`select id from support_messages where chat_id = ${chatId} and client_id = ${clientId}`;
+const senders = alias(supportUsers, 'sender');
+
+/**
+ * The first message-insert design, as ChatService.sendMessage ran it before the optimisation
+ * (Drizzle, a transaction of separate statements), kept here to measure before / after in one run.
+ */
+async function previousDesign(db: Database, chatId: string, clientId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.select({ id: supportChats.id }).from(supportChats).where(eq(supportChats.id, chatId)).for('update');
+    const [existing] = await tx
+      .select({ id: supportMessages.id, name: senders.name })
+      .from(supportMessages)
+      .leftJoin(senders, eq(senders.id, supportMessages.senderId))
+      .where(and(eq(supportMessages.chatId, chatId), eq(supportMessages.clientId, clientId)));
     if (existing) return;
-    const [chat] = await tx<{ last_seq: string; last_message_at: Date }[]>`
-      update support_chats set last_seq = last_seq + 1, last_message_at = clock_timestamp(), updated_at = clock_timestamp(),
-        last_user_message_at = clock_timestamp(), archived_at = null
-      where id = ${chatId} returning last_seq, last_message_at`;
-    await tx`insert into support_messages (chat_id, seq, client_id, content, sender_type, created_at, updated_at)
-      values (${chatId}, ${chat!.last_seq}, ${clientId}, 'hello', 'user', ${chat!.last_message_at}, ${chat!.last_message_at})`;
-    await tx`select pg_notify('support_chat_events', ${JSON.stringify({ e: 'message', chat_id: chatId, seq: Number(chat!.last_seq), sender_type: 'user' })})`;
+    const [chat] = await tx
+      .update(supportChats)
+      .set({
+        lastSeq: sql`${supportChats.lastSeq} + 1`,
+        lastMessageAt: sql`clock_timestamp()`,
+        updatedAt: sql`clock_timestamp()`,
+        lastUserMessageAt: sql`clock_timestamp()`,
+        archivedAt: null,
+      })
+      .where(eq(supportChats.id, chatId))
+      .returning({ lastSeq: supportChats.lastSeq, lastMessageAt: supportChats.lastMessageAt });
+    await tx
+      .insert(supportMessages)
+      .values({
+        chatId,
+        seq: chat!.lastSeq,
+        clientId,
+        content: 'hello',
+        senderType: 'user',
+        createdAt: chat!.lastMessageAt ?? undefined,
+        updatedAt: chat!.lastMessageAt ?? undefined,
+      })
+      .returning();
+    await tx.execute(notifyStatement({ e: 'message', chat_id: chatId, seq: chat!.lastSeq, sender_type: 'user' }));
   });
 }
 
@@ -63,7 +93,7 @@ export async function runMessageWriteBench(): Promise<BenchSection> {
       raw`insert into support_messages (chat_id, seq, client_id, content, sender_type)
           values (${chatIds[w]!}, ${1_000_000 * run + i}, ${`bare-${run}-${w}-${i}`}, 'hello', 'user')`,
     );
-    const previous = await throughput(writers, (w, i) => previousDesign(raw, chatIds[w]!, `prev-${run}-${w}-${i}`));
+    const previous = await throughput(writers, (w, i) => previousDesign(client.db, chatIds[w]!, `prev-${run}-${w}-${i}`));
     const full = await throughput(writers, (w, i) =>
       chats.sendMessage(chatIds[w]!, { type: 'user', userId: users[w]!.id }, `full-${run}-${w}-${i}`, 'hello'),
     );
@@ -83,7 +113,7 @@ export async function runMessageWriteBench(): Promise<BenchSection> {
     table: rows,
     notes: [
       'sendMessage = lock-free duplicate check + one statement (seq bump, insert, chat touch, NOTIFY) — the optimisation made after profiling the message path.',
-      'Previous design, replayed here in the same run: BEGIN; SELECT ... FOR UPDATE; duplicate check; UPDATE chat; INSERT; pg_notify; COMMIT (what ChatService.sendMessage did before).',
+      'Previous design, replayed here in the same run through Drizzle as the old ChatService did: BEGIN; SELECT ... FOR UPDATE; duplicate check; UPDATE chat; INSERT; pg_notify; COMMIT.',
       'Ratios in brackets are against the bare INSERT loop of the same run.',
     ],
     data,

@@ -82,7 +82,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   // loses its error handler, so a database going down right after (the embedded one on Ctrl-C)
   // crashed the process with 57P01 from a closing idle client.
   const pgPool = new pg.Pool({ connectionString: options.connectionString, max: config.worker.concurrency + 2 });
-  pgPool.on('error', (err) => logger.warn({ err }, 'worker database connection lost'));
+  const onConnectionError = (err: Error) => logger.warn({ err }, 'worker database connection lost');
+  pgPool.on('error', onConnectionError);
+  pgPool.on('connect', (client) => client.on('error', onConnectionError));
   let runner: Runner;
   try {
     runner = await run({
