@@ -222,8 +222,8 @@ describe('support chat, end to end', { timeout: 90_000 }, () => {
     const mobile = new WidgetPage(page);
     await mobile.launcher.tap();
     await mobile.input.waitFor({ state: 'visible' });
-    const box = await mobile.panel.boundingBox();
-    expect(box?.width).toBeGreaterThanOrEqual(380);
+    // Full width once the opening animation (a slight scale-up) has finished.
+    await waitUntil(async () => ((await mobile.panel.boundingBox())?.width ?? 0) >= 380, 'panel fills the phone width', 5_000);
     expect(await mobile.input.evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
     await mobile.send('Hi from my phone');
     await waitUntil(async () => (await mobile.messageTexts()).includes('Hi from my phone'), 'phone message shown');
