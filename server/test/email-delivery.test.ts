@@ -1,7 +1,7 @@
 // Reply emails end to end: admin replies through the API, the real graphile-worker runs the job,
 // the real SES SDK sends to the emulator, and we read its mailbox. Time moves by moving run_at.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signUnsubscribeToken } from '../src/email/unsubscribe-token.js';
 import { claimReplyEmail } from '../src/jobs/reply-email-claims.js';
 import { startWorker } from '../src/jobs/worker.js';
@@ -9,14 +9,15 @@ import { api, type Api } from './support/api.js';
 import {
   addDuplicateJob,
   captureLogger,
-  Mailbox,
+  type Mailbox,
   makeDue,
-  RecordingTransport,
+  type RecordingTransport,
   replyEmailJobKey,
   replyJobs,
   runDueJobs,
   startFakeSes,
   type LogLine,
+  useEmailSuite,
 } from './support/email.js';
 import { adminToken, createTestApp, userToken, type TestContext } from './support/helper.js';
 
@@ -26,17 +27,8 @@ let mailbox: Mailbox;
 let transport: RecordingTransport;
 const admin = adminToken(`admin-${randomUUID()}`, { name: 'Ada Admin' });
 
-beforeAll(async () => {
-  ctx = await createTestApp({ MESSAGE_RATE_LIMIT: 1000, APP_NAME: 'Acme', CHAT_URL: 'https://shop.example/help?lang=en' });
-  http = api(ctx.app);
-  mailbox = await Mailbox.start();
-  transport = new RecordingTransport(mailbox.local.endpoint);
-});
-afterAll(async () => {
-  transport.close();
-  await mailbox.stop();
-  await ctx.close();
-});
+const suite = useEmailSuite({ MESSAGE_RATE_LIMIT: 1000, APP_NAME: 'Acme', CHAT_URL: 'https://shop.example/help?lang=en' });
+beforeAll(() => ({ ctx, http, mailbox, transport } = suite));
 beforeEach(() => mailbox.clear());
 
 interface Visitor {

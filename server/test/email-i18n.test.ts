@@ -2,11 +2,11 @@
 // the worker writes subject and body from that language's catalogue, APP_NAME and links intact.
 // Also the catalogues the widget fetches at /widget/i18n/<surface>/<lang>.json.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { renderReplyEmail, type ReplyEmailInput } from '../src/email/reply-email.js';
-import { api, type Api } from './support/api.js';
-import { Mailbox, makeDue, RecordingTransport, runDueJobs } from './support/email.js';
-import { adminToken, createTestApp, userToken, type TestContext } from './support/helper.js';
+import type { Api } from './support/api.js';
+import { makeDue, runDueJobs, useEmailSuite, type Mailbox, type RecordingTransport } from './support/email.js';
+import { adminToken, userToken, type TestContext } from './support/helper.js';
 
 const input = (overrides: Partial<ReplyEmailInput> = {}): ReplyEmailInput => ({
   appName: 'Acme',
@@ -70,17 +70,8 @@ describe('end to end', () => {
   let transport: RecordingTransport;
   const admin = adminToken(`admin-${randomUUID()}`, { name: 'Ada Admin' });
 
-  beforeAll(async () => {
-    ctx = await createTestApp({ MESSAGE_RATE_LIMIT: 1000, APP_NAME: 'Acme', CHAT_URL: 'https://shop.example/help' });
-    http = api(ctx.app);
-    mailbox = await Mailbox.start();
-    transport = new RecordingTransport(mailbox.local.endpoint);
-  });
-  afterAll(async () => {
-    transport.close();
-    await mailbox.stop();
-    await ctx.close();
-  });
+  const suite = useEmailSuite({ MESSAGE_RATE_LIMIT: 1000, APP_NAME: 'Acme', CHAT_URL: 'https://shop.example/help' });
+  beforeAll(() => ({ ctx, http, mailbox, transport } = suite));
 
   it('emails a user whose widget speaks German in German', async () => {
     const sub = `u-${randomUUID()}`;

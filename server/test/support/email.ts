@@ -9,7 +9,9 @@ import { startLocalMailbox, type LocalMailbox } from '../../src/email/local-mail
 import { createSesTransport, type EmailTransport, type OutgoingEmail } from '../../src/email/ses.js';
 import { replyEmailJobKey } from '../../src/jobs/enqueue.js';
 import { buildTaskList, graphileLogger, WORKER_PRESET, type WorkerLogger } from '../../src/jobs/worker.js';
-import type { TestContext } from './helper.js';
+import { afterAll, beforeAll } from 'vitest';
+import { api, type Api } from './api.js';
+import { createTestApp, type ConfigOverrides, type TestContext } from './helper.js';
 
 export interface StoredEmail {
   messageId: string;
@@ -165,3 +167,30 @@ export async function addDuplicateJob(sql: Sql, chatId: string): Promise<void> {
 }
 
 export { replyEmailJobKey };
+
+export interface EmailSuite {
+  ctx: TestContext;
+  http: Api;
+  mailbox: Mailbox;
+  transport: RecordingTransport;
+}
+
+/**
+ * Registers beforeAll / afterAll for an email suite: the app with `overrides`, the SES emulator as
+ * a mailbox and a transport that records the raw MIME. The fields are set once beforeAll ran.
+ */
+export function useEmailSuite(overrides: ConfigOverrides): EmailSuite {
+  const suite = {} as EmailSuite;
+  beforeAll(async () => {
+    suite.ctx = await createTestApp(overrides);
+    suite.http = api(suite.ctx.app);
+    suite.mailbox = await Mailbox.start();
+    suite.transport = new RecordingTransport(suite.mailbox.local.endpoint);
+  });
+  afterAll(async () => {
+    suite.transport?.close();
+    await suite.mailbox?.stop();
+    await suite.ctx?.close();
+  });
+  return suite;
+}
