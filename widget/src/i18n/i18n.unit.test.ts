@@ -1,5 +1,5 @@
-// The shipped catalogues (widget and reply email) against English, their plural forms, and the
-// override rules site owners rely on.
+// The shipped catalogues (widget, inbox and reply email) against English, their plural forms, and
+// the override rules site owners rely on.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emailCatalogues } from '../../../server/src/email/i18n/index.js';
 import { catalogues } from './catalogues.js';
@@ -79,6 +79,39 @@ describe('plural forms for 1, 2, 5 and 21', () => {
   });
 });
 
+describe('<support-admin> plural forms for 1, 2, 5 and 21', () => {
+  const count = (lang: Language, key: 'messageCount' | 'unreadCount', n: number) => plural(catalogues.admin![lang]![key]!, n, lang);
+  const digits = (n: number) => n.toLocaleString('ar');
+
+  it.each([
+    ['en', ['1 message', '2 messages', '5 messages', '21 messages']],
+    ['de', ['1 Nachricht', '2 Nachrichten', '5 Nachrichten', '21 Nachrichten']],
+    ['fr', ['1 message', '2 messages', '5 messages', '21 messages']],
+    ['es', ['1 mensaje', '2 mensajes', '5 mensajes', '21 mensajes']],
+    ['pt', ['1 mensagem', '2 mensagens', '5 mensagens', '21 mensagens']],
+    ['ar', ['رسالة واحدة', 'رسالتان', `${digits(5)} رسائل`, `${digits(21)} رسالة`]],
+  ] as Array<[Language, string[]]>)('%s counts the messages of a chat', (lang, expected) => {
+    expect([1, 2, 5, 21].map((n) => count(lang, 'messageCount', n))).toEqual(expected);
+  });
+
+  it.each([
+    ['en', ['1 unread chat', '2 unread chats', '5 unread chats', '21 unread chats']],
+    ['de', ['1 ungelesener Chat', '2 ungelesene Chats', '5 ungelesene Chats', '21 ungelesene Chats']],
+    ['fr', ['1 chat non lu', '2 chats non lus', '5 chats non lus', '21 chats non lus']],
+    ['es', ['1 chat sin leer', '2 chats sin leer', '5 chats sin leer', '21 chats sin leer']],
+    ['pt', ['1 chat não lido', '2 chats não lidos', '5 chats não lidos', '21 chats não lidos']],
+    ['ar', ['محادثة واحدة غير مقروءة', 'محادثتان غير مقروءتين', `${digits(5)} محادثات غير مقروءة`, `${digits(21)} محادثة غير مقروءة`]],
+  ] as Array<[Language, string[]]>)('%s counts the unread chats', (lang, expected) => {
+    expect([1, 2, 5, 21].map((n) => count(lang, 'unreadCount', n))).toEqual(expected);
+  });
+
+  it('uses the "de" form French, Spanish and Portuguese put after a million', () => {
+    expect(count('fr', 'messageCount', 1_000_000)).toBe(`${(1_000_000).toLocaleString('fr')} de messages`);
+    expect(count('es', 'unreadCount', 1_000_000)).toBe(`${(1_000_000).toLocaleString('es')} de chats sin leer`);
+    expect(count('pt', 'messageCount', 1_000_000)).toBe(`${(1_000_000).toLocaleString('pt')} de mensagens`);
+  });
+});
+
 describe('fill', () => {
   it('replaces named placeholders and leaves unknown ones', () => {
     expect(fill('{name}: {text} {other}', { name: 'Ada', text: 'Hi' })).toBe('Ada: Hi {other}');
@@ -94,6 +127,14 @@ describe('overrides', () => {
     expect(strings.send).toBe('Go');
     expect(strings.placeholder).toBe('Ask away…');
     expect(strings.close).toBe(english.close);
+  });
+
+  it('replace an inbox string, a plural entry by a plain string too', () => {
+    const english = catalogues.admin!.en!;
+    const strings = { ...english, ...knownOverrides(english, { title: 'Help desk', messageCount: '{count} msgs' }, 'support-admin') };
+    expect(strings.title).toBe('Help desk');
+    expect(plural(strings.messageCount!, 21, 'en')).toBe('21 msgs');
+    expect(strings.archive).toBe('Archive');
   });
 
   it('warn once about an unknown key and ignore it', () => {

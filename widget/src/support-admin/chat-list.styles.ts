@@ -17,7 +17,7 @@ export const chatListStyles = `
   button:focus-visible, input:focus-visible { outline: none; box-shadow: var(--_focus); }
   header {
     display: flex; align-items: center; justify-content: space-between; gap: 8px;
-    padding: 18px 16px 10px 20px;
+    padding-block: 18px 10px; padding-inline: 20px 16px;
   }
   .title-row { display: flex; align-items: baseline; gap: 10px; min-width: 0; flex-wrap: wrap; }
   h1 { margin: 0; font-size: 19px; font-weight: 700; letter-spacing: -0.015em; }
@@ -38,12 +38,12 @@ export const chatListStyles = `
   .search {
     position: relative; margin: 4px 16px 10px; display: flex; align-items: center;
   }
-  .search svg {
-    position: absolute; left: 11px; width: 16px; height: 16px; fill: none; stroke: var(--_subtle); stroke-width: 2; stroke-linecap: round;
+  .search > svg {
+    position: absolute; inset-inline-start: 11px; width: 16px; height: 16px; fill: none; stroke: var(--_subtle); stroke-width: 2; stroke-linecap: round;
     pointer-events: none;
   }
   .search input {
-    width: 100%; font: inherit; color: inherit; padding: 8px 32px 8px 34px; border-radius: 10px;
+    width: 100%; font: inherit; color: inherit; padding-block: 8px; padding-inline: 34px 32px; border-radius: 10px;
     border: 1px solid var(--_border); background: var(--_muted);
     transition: background 0.15s, border-color 0.15s;
   }
@@ -51,9 +51,10 @@ export const chatListStyles = `
   .search input:focus { background: var(--_surface); border-color: var(--_primary); }
   .search input::-webkit-search-cancel-button { display: none; }
   .clear {
-    position: absolute; right: 6px; width: 24px; height: 24px; border: 0; border-radius: 6px; background: transparent;
-    color: var(--_subtle); font-size: 18px; line-height: 1;
+    position: absolute; inset-inline-end: 6px; width: 24px; height: 24px; display: grid; place-items: center; padding: 0;
+    border: 0; border-radius: 6px; background: transparent; color: var(--_subtle);
   }
+  .clear svg { width: 14px; height: 14px; fill: none; stroke: currentColor; stroke-width: 2.2; stroke-linecap: round; }
   .clear:hover { background: var(--_border); color: var(--_text); }
   .tabs { display: flex; gap: 4px; padding: 0 16px; border-bottom: 1px solid var(--_border); }
   .tab {
@@ -71,15 +72,15 @@ export const chatListStyles = `
   .scroller { flex: 1; min-height: 0; overflow-y: auto; overscroll-behavior: contain; position: relative; }
   .cards { list-style: none; margin: 0; padding: 6px 8px 12px; display: grid; gap: 2px; }
   .card {
-    position: relative; width: 100%; display: flex; gap: 12px; align-items: flex-start; text-align: left;
-    padding: 12px 12px 12px 14px; border: 0; border-radius: 12px; background: transparent;
+    position: relative; width: 100%; display: flex; gap: 12px; align-items: flex-start; text-align: start;
+    padding-block: 12px; padding-inline: 14px 12px; border: 0; border-radius: 12px; background: transparent;
     transition: background 0.12s;
   }
   .card:hover { background: var(--_muted); }
   .card.selected { background: color-mix(in srgb, var(--_primary) 9%, var(--_surface)); }
   .card.selected .preview, .card.selected .meta, .card.selected .subtitle, .card.selected .you { color: #475467; }
   .card.unread::before {
-    content: ''; position: absolute; left: 3px; top: 14px; bottom: 14px; width: 3px; border-radius: 3px; background: var(--_primary);
+    content: ''; position: absolute; inset-inline-start: 3px; inset-block: 14px; width: 3px; border-radius: 3px; background: var(--_primary);
   }
   .avatar {
     flex: none; width: 38px; height: 38px; border-radius: 50%; display: grid; place-items: center;
@@ -100,6 +101,7 @@ export const chatListStyles = `
   .unread .preview { color: var(--_text); }
   .you { color: var(--_subtle); font-weight: 600; }
   .meta { font-size: 12px; color: var(--_subtle); margin-top: 3px; }
+  .meta time::before { content: '·'; margin-inline: 0.4em; color: var(--_subtle); font-weight: 400; }
   .unread .meta time { color: var(--_primary); font-weight: 600; }
   .ghost { pointer-events: none; }
   .ghost .avatar, .ghost i {

@@ -5,9 +5,10 @@
 import { LitElement, html, nothing, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ConnectionState } from '../shared/chat-connection.js';
+import { fill, plural } from '../i18n/i18n.js';
 import { formatDateTime, relativeTime } from '../shared/format.js';
 import { tokenRules } from '../shared/tokens.styles.js';
-import { chatSubtitle, chatTitle, formatCount, hueClass, initials } from './chat-display.js';
+import { chatSubtitle, chatTitle, formatCount, hueClass, initials, isolate } from './chat-display.js';
 import { chatListStyles } from './chat-list.styles.js';
 import type { InboxStore, ListChat, Tab } from './inbox-store.js';
 import type { Strings } from './strings.js';
@@ -19,6 +20,7 @@ export class SupportAdminChatList extends LitElement {
   static override properties = {
     store: { attribute: false },
     strings: { attribute: false },
+    locale: { attribute: false },
     selectedId: { attribute: false },
     state: { attribute: false },
     now: { attribute: false },
@@ -27,6 +29,8 @@ export class SupportAdminChatList extends LitElement {
 
   declare store: InboxStore;
   declare strings: Strings;
+  /** The language tag for Intl: counts, plurals, times. */
+  declare locale: string;
   declare selectedId: string | null;
   declare state: ConnectionState;
   /** Re-rendered by the host every so often so relative times tick. */
@@ -40,6 +44,7 @@ export class SupportAdminChatList extends LitElement {
 
   constructor() {
     super();
+    this.locale = 'en';
     this.selectedId = null;
     this.state = 'connecting';
     this.now = Date.now();
@@ -156,13 +161,15 @@ export class SupportAdminChatList extends LitElement {
     >
       <span>${tab === 'active' ? s.active : s.archived}</span>
       ${store.countsKnown
-        ? html`<span class="count ${unread ? 'has-unread' : ''}" data-count=${tab}>${formatCount(count, store.countCap, s)}</span>`
+        ? html`<span class="count ${unread ? 'has-unread' : ''}" data-count=${tab}>${formatCount(count, store.countCap, s, this.locale)}</span>`
         : nothing}
+      ${unread ? html`<span class="sr">${plural(s.unreadCount, store.counts.unread, this.locale)}</span>` : nothing}
     </button>`;
   }
 
   #renderCard(chat: ListChat, focusId: string | null): TemplateResult {
     const s = this.strings;
+    const locale = this.locale;
     const title = chatTitle(chat, s);
     const subtitle = chatSubtitle(chat);
     const when = chat.last_message_at ? new Date(chat.last_message_at) : null;
@@ -179,20 +186,21 @@ export class SupportAdminChatList extends LitElement {
         @keydown=${this.#onCardKey}
         @focus=${() => (this.#focusId = chat.id)}
       >
-        <span class="avatar ${hueClass(chat.user_id)}" aria-hidden="true">${initials(chat)}</span>
+        <span class="avatar ${hueClass(chat.user_id)}" aria-hidden="true">${initials(chat, s)}</span>
         <span class="body">
           <span class="top">
-            <span class="name">${title}</span>
+            <span class="name"><bdi>${title}</bdi></span>
             ${chat.unread ? html`<span class="unread-dot" role="img" aria-label=${s.unread}></span>` : nothing}
           </span>
-          ${subtitle ? html`<span class="subtitle">${subtitle}</span>` : nothing}
+          ${subtitle ? html`<span class="subtitle"><bdi>${subtitle}</bdi></span>` : nothing}
           <span class="preview"
-            >${chat.last_message_sender === 'admin' ? html`<span class="you">${s.youPrefix}</span>` : nothing}${chat.last_message_preview ??
-            s.noPreview}</span
+            >${chat.last_message_sender === 'admin' ? html`<span class="you">${s.youPrefix} </span>` : nothing}${chat.last_message_preview === null
+              ? s.noPreview
+              : html`<bdi>${chat.last_message_preview}</bdi>`}</span
           >
           <span class="meta"
-            ><span class="messages">${s.messageCount(chat.message_count)}</span>${when
-              ? html` · <time datetime=${chat.last_message_at!} title=${formatDateTime(when)}>${relativeTime(when, new Date(this.now))}</time>`
+            ><span class="messages">${plural(s.messageCount, chat.message_count, locale)}</span>${when
+              ? html`<time datetime=${chat.last_message_at!} title=${formatDateTime(when, locale)}>${relativeTime(when, new Date(this.now), locale)}</time>`
               : nothing}</span
           >
         </span>
@@ -225,7 +233,7 @@ export class SupportAdminChatList extends LitElement {
           <rect x="6" y="10" width="36" height="28" rx="6" />
           <path d="M6 26h10l3 5h10l3-5h10" />
         </svg>
-        <p class="empty-title">${q ? s.emptySearch(q) : archived ? s.emptyArchived : s.emptyActive}</p>
+        <p class="empty-title">${q ? fill(s.emptySearch, { query: isolate(q) }) : archived ? s.emptyArchived : s.emptyActive}</p>
         <p class="empty-hint">${q ? s.emptySearchHint : archived ? s.emptyArchivedHint : s.emptyActiveHint}</p>
       </div>`;
     }
@@ -250,7 +258,7 @@ export class SupportAdminChatList extends LitElement {
           <h1>${s.title}</h1>
           <span class="status ${state}" part="status" role="status">
             <span class="dot" aria-hidden="true"></span>
-            <span class="sr">${s.connectionLabel}: </span>${s.connection[state]}
+            <span class="sr">${s.connectionLabel} </span>${s[state]}
           </span>
         </div>
         <div class="actions">${this.actions}</div>
@@ -258,7 +266,11 @@ export class SupportAdminChatList extends LitElement {
       <div class="search" role="search">
         <svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="11" cy="11" r="6.5" /><path d="M16 16l4.5 4.5" /></svg>
         <input type="search" part="search" .value=${q} placeholder=${s.search} aria-label=${s.search} @input=${this.#onSearch} />
-        ${q ? html`<button type="button" class="clear" aria-label=${s.clearSearch} @click=${this.#clearSearch}>×</button>` : nothing}
+        ${q
+          ? html`<button type="button" class="clear" aria-label=${s.clearSearch} @click=${this.#clearSearch}>
+              <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M7 7l10 10M17 7L7 17" /></svg>
+            </button>`
+          : nothing}
       </div>
       <div class="tabs" role="tablist" aria-label=${s.tabs}>${this.#renderTab('active')}${this.#renderTab('archived')}</div>
       <div class="scroller" id="panel" role="tabpanel" aria-labelledby="tab-${this.store.tab}" aria-busy=${this.store.current.status === 'loading' ? 'true' : 'false'}>

@@ -1,4 +1,5 @@
-// One conversation: header, the message log (customer left, agents right), dividers, composer.
+// One conversation: header, the message log (customer at the inline start, agents at the end, so
+// mirrored right to left), dividers, composer. Logical properties throughout.
 export const conversationStyles = `
   :host { container-type: inline-size; display: flex; flex-direction: column; min-height: 0; height: 100%; font: 14px/1.5 var(--_font); color: var(--_text); }
   *, *::before, *::after { box-sizing: border-box; }
@@ -14,6 +15,7 @@ export const conversationStyles = `
     flex: none; display: grid; place-items: center; width: 36px; height: 36px; border: 0; border-radius: 10px; background: transparent;
   }
   .icon:hover { background: var(--_muted); }
+  :host(:dir(rtl)) .back svg, :host(:dir(rtl)) .send svg { transform: scaleX(-1); }
   .icon svg, .button svg { width: 18px; height: 18px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
   .avatar {
     flex: none; width: 36px; height: 36px; border-radius: 50%; display: grid; place-items: center;
@@ -55,11 +57,12 @@ export const conversationStyles = `
   .sender { font-size: 12px; font-weight: 600; color: var(--_subtle); margin: 0 6px 3px; }
   .bubble {
     padding: 9px 13px; border-radius: 16px; white-space: pre-wrap; overflow-wrap: anywhere;
+    /* Each paragraph runs in its own script's direction: English typed in an Arabic inbox too. */
+    unicode-bidi: plaintext; text-align: start;
     background: var(--_surface); color: var(--_text); box-shadow: 0 0 0 1px var(--_border);
   }
-  .user .bubble { border-top-left-radius: 6px; }
-  .user:not(.first) .bubble { border-top-left-radius: 6px; }
-  .admin .bubble { background: color-mix(in srgb, var(--_primary) 10%, var(--_surface)); box-shadow: none; border-top-right-radius: 6px; }
+  .user .bubble { border-start-start-radius: 6px; }
+  .admin .bubble { background: color-mix(in srgb, var(--_primary) 10%, var(--_surface)); box-shadow: none; border-start-end-radius: 6px; }
   .admin.mine .bubble { background: var(--_primary); color: var(--_on-primary); }
   .admin.mine .bubble a { color: inherit; }
   .bubble a { color: var(--_primary); text-decoration: underline; text-underline-offset: 2px; }
@@ -70,6 +73,7 @@ export const conversationStyles = `
   }
   .meta { display: flex; gap: 4px; align-items: baseline; margin: 3px 6px 0; font-size: 12px; color: var(--_subtle); }
   .seen { color: var(--_primary); font-weight: 600; }
+  .seen::before { content: '·'; margin-inline-end: 4px; color: var(--_subtle); font-weight: 400; }
   .error { color: var(--_danger); font-weight: 600; }
   .link {
     border: 0; padding: 0 2px; background: none; color: var(--_primary); font-size: 12px; font-weight: 600; text-decoration: underline; border-radius: 4px;
@@ -95,7 +99,7 @@ export const conversationStyles = `
   @keyframes shimmer { to { background-position: -200% 0; } }
   .state-error { margin: auto; text-align: center; color: var(--_subtle); }
   .composer {
-    display: flex; align-items: flex-end; gap: 8px; margin: 0 16px 16px; padding: 8px 8px 8px 14px;
+    display: flex; align-items: flex-end; gap: 8px; margin: 0 16px 16px; padding-block: 8px; padding-inline: 14px 8px;
     background: var(--_surface); border: 1px solid var(--_border); border-radius: 14px;
     box-shadow: 0 1px 2px rgb(16 24 40 / 0.05);
   }
@@ -103,6 +107,7 @@ export const conversationStyles = `
   textarea {
     flex: 1; min-height: 24px; max-height: 180px; resize: none; border: 0; padding: 6px 0; margin: 0;
     font: inherit; color: inherit; background: transparent; outline: none;
+    unicode-bidi: plaintext; text-align: start;
   }
   textarea:focus-visible { box-shadow: none; }
   textarea::placeholder { color: var(--_subtle); }
@@ -113,7 +118,7 @@ export const conversationStyles = `
   .send:disabled { opacity: 0.4; cursor: default; }
   .send svg { width: 18px; height: 18px; fill: currentColor; }
   .composer { margin-bottom: 6px; }
-  .hint { margin: 0 18px 10px; font-size: 11px; color: var(--_subtle); text-align: right; }
+  .hint { margin: 0 18px 10px; font-size: 11px; color: var(--_subtle); text-align: end; }
   @container (max-width: 480px) {
     .button { padding: 7px 9px; }
     .button .label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }

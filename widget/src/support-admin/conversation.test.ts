@@ -130,7 +130,7 @@ describe('<support-admin> conversation', () => {
     await waitFor(() => user.state === 'connected' && user.messages().length === 2, 'customer connected');
     user.typing(a.chatId, true);
     await waitFor(() => !!convRoot(el).querySelector('.typing'), 'typing indicator');
-    expect(convRoot(el).querySelector('.typing-text')!.textContent).to.equal(strings.typing('Kim'));
+    expect(convRoot(el).querySelector('.typing-text')!.textContent).to.equal('\u2068Kim\u2069 is typing…');
 
     await api(`${ctx.server}/api/chat/read`, a.token, 'POST', {});
     await waitFor(() => convRoot(el).querySelector('.seen')?.textContent?.includes(strings.seen) ?? false, 'Seen');

@@ -1,14 +1,15 @@
-// The right pane: one conversation. Header (who, archive / restore, back), the messages with day
-// dividers (customer left, agents right, sender labels, "Seen", "typing…"), older pages on scroll
+// The conversation pane: one conversation. Header (who, archive / restore, back), the messages with
+// day dividers (customer at the start, agents at the end, sender labels, "Seen", "typing…"), older pages on scroll
 // up, and the reply box (Enter sends, Shift+Enter new line) with the shared outbox's pending /
 // failed / retry. Messages come from the shared ChatConnection store; the host loads and follows.
 import { LitElement, html, nothing, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
+import { fill } from '../i18n/i18n.js';
 import type { ChatConnection, OutboxEntry } from '../shared/chat-connection.js';
 import { dayLabel, formatDateTime, formatTime, sameDay } from '../shared/format.js';
 import { linkify } from '../shared/linkify.js';
 import type { Message } from '../shared/protocol.js';
 import { tokenRules } from '../shared/tokens.styles.js';
-import { chatSubtitle, chatTitle, hueClass, initials } from './chat-display.js';
+import { chatSubtitle, chatTitle, hueClass, initials, isolate } from './chat-display.js';
 import { conversationStyles } from './conversation.styles.js';
 import type { ListChat } from './inbox-store.js';
 import type { Strings } from './strings.js';
@@ -36,6 +37,7 @@ export class SupportAdminConversation extends LitElement {
     chat: { attribute: false },
     status: { attribute: false },
     strings: { attribute: false },
+    locale: { attribute: false },
     me: { attribute: false },
     userTyping: { attribute: false },
     busy: { attribute: false },
@@ -46,6 +48,8 @@ export class SupportAdminConversation extends LitElement {
   declare chat: ListChat;
   declare status: 'loading' | 'ready' | 'error';
   declare strings: Strings;
+  /** The language tag for Intl: day dividers and times. */
+  declare locale: string;
   declare me: Me;
   declare userTyping: boolean;
   /** Archive / restore in flight. */
@@ -62,6 +66,7 @@ export class SupportAdminConversation extends LitElement {
 
   constructor() {
     super();
+    this.locale = 'en';
     this.status = 'loading';
     this.userTyping = false;
     this.busy = false;
@@ -250,8 +255,10 @@ export class SupportAdminConversation extends LitElement {
 
   #renderRow(row: Row, seenId: string | null, customer: string): TemplateResult {
     const s = this.strings;
+    const locale = this.locale;
     if (row.kind === 'divider') {
-      return html`<div class="divider" part="divider" role="separator" aria-label=${dayLabel(row.date)}><span>${dayLabel(row.date)}</span></div>`;
+      const label = dayLabel(row.date, new Date(), locale);
+      return html`<div class="divider" part="divider" role="separator" aria-label=${label}><span>${label}</span></div>`;
     }
     if (row.kind === 'outbox') {
       const { entry } = row;
@@ -278,12 +285,12 @@ export class SupportAdminConversation extends LitElement {
       part="message ${user ? 'message-user' : 'message-admin'}"
       data-seq=${message.seq}
     >
-      ${first ? html`<span class="sender">${sender}</span>` : html`<span class="sr">${sender}: </span>`}
-      <div class="bubble" title=${formatDateTime(date)}>${linkify(message.content)}</div>
+      ${first ? html`<span class="sender"><bdi>${sender}</bdi></span>` : html`<span class="sr">${fill(s.sender, { name: isolate(sender) })}</span>`}
+      <div class="bubble" title=${formatDateTime(date, locale)}>${linkify(message.content)}</div>
       ${last || message.id === seenId
         ? html`<div class="meta">
-            <time datetime=${message.created_at}>${formatTime(date)}</time>
-            ${message.id === seenId ? html`<span class="seen">· ${s.seen}</span>` : nothing}
+            <time datetime=${message.created_at}>${formatTime(date, locale)}</time>
+            ${message.id === seenId ? html`<span class="seen">${s.seen}</span>` : nothing}
           </div>`
         : nothing}
     </div>`;
@@ -311,7 +318,7 @@ export class SupportAdminConversation extends LitElement {
       ${this.userTyping
         ? html`<div class="row user typing" aria-live="polite">
             <div class="bubble"><i></i><i></i><i></i></div>
-            <span class="sr">${s.typing(customer)}</span>
+            <span class="sr">${fill(s.typing, { name: isolate(customer) })}</span>
           </div>`
         : nothing}`;
   }
@@ -327,12 +334,12 @@ export class SupportAdminConversation extends LitElement {
         <button type="button" class="icon back" part="back-button" aria-label=${s.back} @click=${() => this.dispatchEvent(new CustomEvent('conversation-back'))}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M15 5l-7 7 7 7" /></svg>
         </button>
-        <span class="avatar ${hueClass(chat.user_id)}" aria-hidden="true">${initials(chat)}</span>
+        <span class="avatar ${hueClass(chat.user_id)}" aria-hidden="true">${initials(chat, s)}</span>
         <div class="who">
-          <h2 id="conversation-title">${title}</h2>
+          <h2 id="conversation-title"><bdi>${title}</bdi></h2>
           <p class="sub">
-            ${subtitle ? html`<span>${subtitle}</span>` : nothing}
-            ${this.userTyping ? html`<span class="typing-text">${s.typing(chat.user_name || s.customer)}</span>` : nothing}
+            ${subtitle ? html`<span><bdi>${subtitle}</bdi></span>` : nothing}
+            ${this.userTyping ? html`<span class="typing-text">${fill(s.typing, { name: isolate(chat.user_name || s.customer) })}</span>` : nothing}
             ${chat.archived ? html`<span class="badge">${s.archivedBadge}</span>` : nothing}
           </p>
         </div>

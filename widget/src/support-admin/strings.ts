@@ -1,29 +1,34 @@
-// Every user-facing string of <support-admin>, in English. Templates read from here only, so the
-// localisation work (issue 11) swaps this object for a catalogue.
+// Every user-facing string of <support-admin>, in English: the catalogue bundled with the inbox.
+// The other languages (widget/src/i18n/admin/*.ts) have exactly these keys; site owners override any
+// of them through the `strings` property (keys listed in docs/embedding.md). Placeholders are
+// `{name}`; plural entries have one form per Intl.PluralRules category.
+import type { Plural } from '../i18n/i18n.js';
+
 export const strings = {
   title: 'Support Chats',
   tabs: 'Chat lists',
   active: 'Active',
   archived: 'Archived',
-  unreadCount: (count: number) => (count === 1 ? '1 unread chat' : `${count} unread chats`),
-  capped: (cap: number) => `${cap}+`,
+  unreadCount: { one: '{count} unread chat', other: '{count} unread chats' },
+  capped: '{count}+',
   search: 'Search by email or name',
   clearSearch: 'Clear search',
   chats: 'Chats',
-  visitor: 'Visitor',
-  youPrefix: 'You: ',
+  visitor: 'Visitor {id}',
+  youPrefix: 'You:',
   noPreview: 'No messages yet',
-  messageCount: (count: number) => (count === 1 ? '1 message' : `${count} messages`),
+  messageCount: { one: '{count} message', other: '{count} messages' },
   unread: 'Unread',
   emptyActive: 'No active chats',
   emptyActiveHint: 'New conversations from your customers show up here as they arrive.',
   emptyArchived: 'No archived chats',
   emptyArchivedHint: 'Chats you archive are kept here and come back when the customer writes again.',
-  emptySearch: (q: string) => `No chats match “${q}”`,
+  emptySearch: 'No chats match “{query}”',
   emptySearchHint: 'Try part of an email address or a name.',
   loading: 'Loading chats…',
   loadingMore: 'Loading more chats…',
   loadError: 'Could not load the chats.',
+  offlineError: '{error} You are offline.',
   retry: 'Retry',
   dismiss: 'Dismiss',
   selectChat: 'Select a conversation',
@@ -42,38 +47,38 @@ export const strings = {
   you: 'You',
   support: 'Support',
   customer: 'Customer',
+  sender: '{name}:',
   seen: 'Seen',
   sending: 'Sending…',
   failed: 'Not sent',
   discard: 'Remove',
-  typing: (who: string) => `${who} is typing…`,
+  typing: '{name} is typing…',
   replyLabel: 'Reply',
   replyPlaceholder: 'Write a reply…',
   replyHint: 'Enter to send · Shift+Enter for a new line',
   send: 'Send',
-  connectionLabel: 'Connection',
-  connection: {
-    connecting: 'Connecting…',
-    connected: 'Live',
-    reconnecting: 'Reconnecting…',
-    offline: 'Offline',
-  },
+  connectionLabel: 'Connection:',
+  connecting: 'Connecting…',
+  connected: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
   notifyOn: 'Enable desktop notifications',
-  notifyOnShort: 'Notifications',
   notifyEnabled: 'Desktop notifications on',
   notifyBlocked: 'Notifications are blocked in this browser',
   soundOn: 'Sound on',
   soundOff: 'Sound off',
-  newMessageFrom: (who: string) => `New message from ${who}`,
-  sessionExpired: 'Your session expired. Sign in again to keep receiving chats.',
+  newMessageFrom: 'New message from {name}',
   exportData: 'Export data',
   exportFailed: 'Could not export the customer’s data.',
   deleteData: 'Delete data',
-  deleteDataConfirm: (who: string) =>
-    `Delete everything held about ${who}: the conversation, its messages, email history and profile? This cannot be undone.`,
+  deleteDataConfirm:
+    'Delete everything held about {name}: the conversation, its messages, email history and profile? This cannot be undone.',
   deleteDataAction: 'Delete permanently',
   deleteDataFailed: 'Could not delete the data. Try again.',
   userDeleted: 'The customer’s data was deleted.',
   cancel: 'Cancel',
 };
-export type Strings = typeof strings;
+
+type English = typeof strings;
+/** The strings in use: a plural entry may be a plain string (a site override for every count). */
+export type Strings = { [K in keyof English]: English[K] extends string ? string : string | Plural };

@@ -6,8 +6,10 @@
  * `subscribe({channel:'chat'})` for the open conversation.
  *
  * Attributes: server (default: the script's origin), token (an admin JWT), muted (no sound),
- * no-hash (do not keep the open chat in `#chat=<id>`), page-size (cards per list page, default 30).
- * Properties: the same in camelCase.
+ * no-hash (do not keep the open chat in `#chat=<id>`), page-size (cards per list page, default 30),
+ * lang (the language; default: the nearest `lang` in the page, else the browser's).
+ * Properties: the same in camelCase, plus `strings` (partial overrides in, the strings in use out)
+ * and `language` (read-only: `{ tag, lang, rtl }` in use).
  * Events: support-unread-change {count} (unread active chats), support-connection-change {state},
  * support-token-expired {reason} (set a fresh `token`).
  * Slot: `conversation-actions` (extra buttons in the conversation header).
@@ -20,6 +22,7 @@ import { ApiError } from '../shared/api-client.js';
 import type { ChatConnection, ConnectionState } from '../shared/chat-connection.js';
 import { ChatConnectionController } from '../shared/chat-connection.controller.js';
 import { emit } from '../shared/events.js';
+import { chooseLanguage, fetchCatalogue, fill, knownOverrides, type LanguageChoice } from '../i18n/i18n.js';
 import type { AdminChatResponse, ServerFrame } from '../shared/protocol.js';
 import { tokenRules } from '../shared/tokens.styles.js';
 import { notificationPermission, notify, playPing, requestNotifications, type NotificationPermissionState } from './attention.js';
@@ -27,7 +30,7 @@ import { chatTitle, tokenClaims } from './chat-display.js';
 import { SupportAdminChatList } from './chat-list.js';
 import { SupportAdminConversation, type Me } from './conversation.js';
 import { InboxStore, type ListChat, type Tab } from './inbox-store.js';
-import { strings } from './strings.js';
+import { strings as english, type Strings } from './strings.js';
 import { supportAdminStyles } from './support-admin.styles.js';
 
 const HASH_KEY = 'chat';
@@ -36,6 +39,9 @@ const TYPING_TIMEOUT = 8000;
 const TOAST_TIME = 6000;
 /** While the socket is down the list is refreshed over REST this often (the admin channel has no replay). */
 const OFFLINE_REFRESH = 15_000;
+const ENGLISH: LanguageChoice = { tag: 'en', lang: 'en', rtl: false };
+const BELL = 'M18 16v-5a6 6 0 1 0-12 0v5l-2 2h16zM10 20a2 2 0 0 0 4 0';
+const CROSS = 'M7 7l10 10M17 7L7 17';
 
 interface Toast {
   id: number;
@@ -99,7 +105,15 @@ export class SupportAdmin extends LitElement {
   declare permission: NotificationPermissionState;
   declare now: number;
 
-  readonly strings = strings;
+  /** The language in use: `tag` for Intl, `lang` for the catalogue, `rtl` for layout. */
+  language: LanguageChoice = ENGLISH;
+  #catalogue: Partial<Strings> = {};
+  #overrides: Partial<Strings> = {};
+  #strings: Strings = english;
+  /** The choice whose catalogue is on its way; the inbox keeps its current language until it lands. */
+  #choosing: LanguageChoice | null = null;
+  /** False until the first catalogue is in: nothing renders before, so English never flashes first. */
+  #languageReady = false;
   #controller: ChatConnectionController | null = null;
   #store: InboxStore | null = null;
   #toastId = 0;
@@ -127,6 +141,20 @@ export class SupportAdmin extends LitElement {
     this.now = Date.now();
   }
 
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  /** The strings in use (English, the chosen language, then the site's overrides). */
+  get strings(): Strings {
+    return this.#strings;
+  }
+  /** Site overrides of any documented key; unknown keys are reported once and ignored. */
+  set strings(overrides: Partial<Strings>) {
+    this.#overrides = knownOverrides(english, overrides, 'support-admin') as Partial<Strings>;
+    this.#applyStrings();
+  }
+
   get baseUrl(): string {
     return (this.server || scriptOrigin()).replace(/\/+$/, '');
   }
@@ -152,10 +180,17 @@ export class SupportAdmin extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // A `strings` set before the element was defined is an own property hiding the setter.
+    if (Object.hasOwn(this, 'strings')) {
+      const overrides = this.strings;
+      Reflect.deleteProperty(this, 'strings');
+      this.strings = overrides;
+    }
+    this.#chooseLanguage();
     this.#store ??= new InboxStore(
       this.#api(),
       () => this.#onStoreChange(),
-      (error, retry) => this.#toast(this.#errorText(error, strings.loadError), retry),
+      (error, retry) => this.#toast(this.#errorText(error, this.strings.loadError), retry),
     );
     if (!this.#controller) {
       // Created here, not in the constructor: `server` and `token` are attributes, read once connected.
@@ -204,6 +239,11 @@ export class SupportAdmin extends LitElement {
     document.removeEventListener('visibilitychange', this.#onVisible);
   }
 
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang' && this.isConnected) this.#chooseLanguage();
+  }
+
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('token') && this.#controller && changed.get('token') !== undefined) {
       this.connection.setToken(this.token || null);
@@ -213,6 +253,38 @@ export class SupportAdmin extends LitElement {
   #api() {
     // The connection's client reads the current token on every call.
     return { request: <T>(...args: Parameters<ChatConnection['api']['request']>) => this.connection.api.request<T>(...args) };
+  }
+
+  // ---- language ----
+
+  /** Picks the language; English applies at once, another once its catalogue is fetched. */
+  #chooseLanguage(): void {
+    const choice = chooseLanguage(this);
+    const current = this.#choosing ?? (this.#languageReady ? this.language : null);
+    if (current?.tag === choice.tag) return;
+    this.#choosing = choice;
+    if (choice.lang === 'en') {
+      this.#useLanguage(choice, {});
+      return;
+    }
+    void fetchCatalogue(this.baseUrl, 'admin', choice.lang).then((catalogue) => {
+      if (this.#choosing !== choice) return;
+      // Unreachable catalogue: all English (text, dates and direction), not English words laid out right to left.
+      this.#useLanguage(Object.keys(catalogue).length ? choice : ENGLISH, catalogue as Partial<Strings>);
+    });
+  }
+
+  #useLanguage(choice: LanguageChoice, catalogue: Partial<Strings>): void {
+    this.#choosing = null;
+    this.#languageReady = true;
+    this.language = choice;
+    this.#catalogue = catalogue;
+    this.#applyStrings();
+  }
+
+  #applyStrings(): void {
+    this.#strings = { ...english, ...this.#catalogue, ...this.#overrides };
+    this.requestUpdate();
   }
 
   // ---- connection ----
@@ -251,13 +323,13 @@ export class SupportAdmin extends LitElement {
         break;
       case 'unsubscribed':
         if (frame.channel === 'chat' && frame.chat_id && frame.chat_id === this.openId) {
-          this.#toast(strings.chatNotFound);
+          this.#toast(this.strings.chatNotFound);
           this.closeConversation();
         }
         break;
       case 'error':
         if (!frame.client_id && frame.code === 'chat_not_found' && this.openId) {
-          this.#toast(strings.chatNotFound);
+          this.#toast(this.strings.chatNotFound);
           this.closeConversation();
         }
         break;
@@ -288,9 +360,10 @@ export class SupportAdmin extends LitElement {
     if (frame.chat_id === this.openId && visible) return;
     if (!this.muted) playPing();
     if (!visible || !document.hasFocus()) {
+      const s = this.strings;
       const known = this.store.find(frame.chat_id);
-      const who = frame.user_email ?? (known ? chatTitle(known, strings) : strings.customer);
-      notify(strings.newMessageFrom(who), frame.message.content.slice(0, 140), `support-admin:${frame.chat_id}`, () =>
+      const who = frame.user_email ?? (known ? chatTitle(known, s) : s.customer);
+      notify(fill(s.newMessageFrom, { name: who }), frame.message.content.slice(0, 140), `support-admin:${frame.chat_id}`, () =>
         void this.openConversation(frame.chat_id),
       );
     }
@@ -346,12 +419,12 @@ export class SupportAdmin extends LitElement {
     } catch (error) {
       if (this.openId !== id) return;
       if (error instanceof ApiError && (error.code === 'chat_not_found' || error.status === 400)) {
-        this.#toast(strings.chatNotFound);
+        this.#toast(this.strings.chatNotFound);
         this.closeConversation();
         return;
       }
       this.conversationStatus = 'error';
-      this.#toast(this.#errorText(error, strings.openFailed), () => void this.openConversation(id));
+      this.#toast(this.#errorText(error, this.strings.openFailed), () => void this.openConversation(id));
       return;
     }
     if (focus) {
@@ -401,7 +474,7 @@ export class SupportAdmin extends LitElement {
     } catch (error) {
       this.store.apply(chat);
       if (this.openId === chat.id) this.openChat = chat;
-      this.#toast(this.#errorText(error, archived ? strings.archiveFailed : strings.restoreFailed), () => void this.#setArchived(archived));
+      this.#toast(this.#errorText(error, archived ? this.strings.archiveFailed : this.strings.restoreFailed), () => void this.#setArchived(archived));
     } finally {
       this.archiving = false;
     }
@@ -431,7 +504,7 @@ export class SupportAdmin extends LitElement {
   // ---- toasts ----
 
   #errorText(error: unknown, fallback: string): string {
-    return error instanceof ApiError && error.status === 0 ? `${fallback} ${strings.connection.offline}.` : fallback;
+    return error instanceof ApiError && error.status === 0 ? fill(this.strings.offlineError, { error: fallback }) : fallback;
   }
 
   #toast(text: string, retry?: () => void): void {
@@ -474,17 +547,21 @@ export class SupportAdmin extends LitElement {
   }
 
   #renderActions(): TemplateResult {
-    const s = strings;
+    const s = this.strings;
     const permission = this.permission;
     return html`${permission === 'default'
         ? html`<button type="button" class="tool" title=${s.notifyOn} aria-label=${s.notifyOn} @click=${this.#enableNotifications}>
-            <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18 16v-5a6 6 0 1 0-12 0v5l-2 2h16zM10 20a2 2 0 0 0 4 0" /></svg>
+            <svg viewBox="0 0 24 24" aria-hidden="true"><path d=${BELL} /></svg>
           </button>`
         : permission === 'granted'
           ? html`<span class="tool on" role="img" title=${s.notifyEnabled} aria-label=${s.notifyEnabled}
-              ><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18 16v-5a6 6 0 1 0-12 0v5l-2 2h16zM10 20a2 2 0 0 0 4 0" /></svg
+              ><svg viewBox="0 0 24 24" aria-hidden="true"><path d=${BELL} /></svg
             ></span>`
-          : nothing}
+          : permission === 'denied'
+            ? html`<span class="tool" role="img" title=${s.notifyBlocked} aria-label=${s.notifyBlocked}
+                ><svg viewBox="0 0 24 24" aria-hidden="true"><path d="${BELL}M4 4l16 16" /></svg
+              ></span>`
+            : nothing}
       <button
         type="button"
         class="tool"
@@ -500,7 +577,7 @@ export class SupportAdmin extends LitElement {
   }
 
   #renderConversation(): TemplateResult {
-    const s = strings;
+    const s = this.strings;
     const chat = this.openChat;
     if (!this.openId) {
       return html`<div class="placeholder">
@@ -526,7 +603,8 @@ export class SupportAdmin extends LitElement {
       .connection=${this.connection}
       .chat=${chat}
       .status=${this.conversationStatus}
-      .strings=${strings}
+      .strings=${s}
+      .locale=${this.language.tag}
       .me=${this.#me()}
       .userTyping=${this.userTyping}
       .busy=${this.archiving}
@@ -538,23 +616,26 @@ export class SupportAdmin extends LitElement {
         slot="conversation-actions"
         .chat=${chat}
         .api=${this.connection.api}
-        .strings=${strings}
-        @user-deleted=${(e: CustomEvent<string>) => (this.#toast(strings.userDeleted), this.#chatDeleted(e.detail))}
+        .strings=${s}
+        @user-deleted=${(e: CustomEvent<string>) => (this.#toast(this.strings.userDeleted), this.#chatDeleted(e.detail))}
         @user-action-failed=${(e: CustomEvent<string>) => this.#toast(e.detail)}
       ></support-admin-user-actions
       ><slot name="conversation-actions" slot="conversation-actions"></slot
     ></support-admin-conversation>`;
   }
 
-  override render(): TemplateResult {
-    const s = strings;
-    return html`<div class="inbox ${this.openId ? 'has-open' : ''}" @keydown=${this.#onKeydown}>
+  override render(): TemplateResult | typeof nothing {
+    if (!this.#languageReady) return nothing;
+    const s = this.strings;
+    const { tag, rtl } = this.language;
+    return html`<div class="inbox ${this.openId ? 'has-open' : ''}" lang=${tag} dir=${rtl ? 'rtl' : 'ltr'} @keydown=${this.#onKeydown}>
       <support-admin-chat-list
         class="list-pane"
         part="list"
         exportparts="list-header,status,search,card"
         .store=${this.store}
-        .strings=${strings}
+        .strings=${s}
+        .locale=${tag}
         .selectedId=${this.openId}
         .state=${this.state}
         .now=${this.now}
@@ -573,7 +654,9 @@ export class SupportAdmin extends LitElement {
             ${toast.retry
               ? html`<button type="button" @click=${() => (this.#dismiss(toast.id), toast.retry!())}>${s.retry}</button>`
               : nothing}
-            <button type="button" class="x" aria-label=${s.dismiss} @click=${() => this.#dismiss(toast.id)}>×</button>
+            <button type="button" class="x" aria-label=${s.dismiss} @click=${() => this.#dismiss(toast.id)}>
+              <svg viewBox="0 0 24 24" aria-hidden="true"><path d=${CROSS} /></svg>
+            </button>
           </div>`,
         )}
       </div>

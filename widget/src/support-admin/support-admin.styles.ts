@@ -11,7 +11,7 @@ export const supportAdminStyles = `
   button { font: inherit; color: inherit; cursor: pointer; }
   button:focus-visible { outline: none; box-shadow: var(--_focus); }
   .inbox { display: grid; grid-template-columns: minmax(300px, 380px) 1fr; height: 100%; min-height: inherit; }
-  .list-pane { border-right: 1px solid var(--_border); min-width: 0; }
+  .list-pane { border-inline-end: 1px solid var(--_border); min-width: 0; }
   .conversation-pane { min-width: 0; min-height: 0; display: flex; flex-direction: column; background: var(--support-color-canvas, #f8f9fb); }
   .conversation-pane > support-admin-conversation { flex: 1; }
   support-admin-conversation::part(back-button) { display: none; }
@@ -35,16 +35,17 @@ export const supportAdminStyles = `
     width: max-content; max-width: calc(100% - 32px);
   }
   .toast {
-    display: flex; align-items: center; gap: 12px; padding: 10px 10px 10px 16px; border-radius: 12px;
+    display: flex; align-items: center; gap: 12px; padding-block: 10px; padding-inline: 16px 10px; border-radius: 12px;
     background: #1f2330; color: #fff; box-shadow: 0 12px 32px -8px rgb(16 24 40 / 0.35); animation: rise 0.2s ease-out;
   }
   .toast button { border: 0; background: transparent; color: #c7d2fe; font-weight: 700; padding: 4px 6px; border-radius: 6px; }
   .toast button:hover { background: rgb(255 255 255 / 0.1); }
-  .toast .x { color: #98a2b3; font-size: 18px; line-height: 1; }
+  .toast .x { display: grid; place-items: center; color: #98a2b3; }
+  .toast .x svg { width: 16px; height: 16px; fill: none; stroke: currentColor; stroke-width: 2.2; stroke-linecap: round; }
   @keyframes rise { from { opacity: 0; transform: translateY(8px); } }
   @container (max-width: 759px) {
     .inbox { grid-template-columns: 1fr; }
-    .list-pane { border-right: 0; }
+    .list-pane { border-inline-end: 0; }
     .inbox.has-open .list-pane { display: none; }
     .inbox:not(.has-open) .conversation-pane { display: none; }
     support-admin-conversation::part(back-button) { display: grid; }

@@ -1,7 +1,9 @@
 // Data-rights actions in the conversation header: export everything held about the customer as a
 // JSON file, or erase it after an explicit confirmation (GET / DELETE /api/admin/users/:id).
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { fill } from '../i18n/i18n.js';
 import type { ApiClient } from '../shared/api-client.js';
+import { isolate } from './chat-display.js';
 import type { ListChat } from './inbox-store.js';
 import type { Strings } from './strings.js';
 
@@ -23,7 +25,7 @@ export class SupportAdminUserActions extends LitElement {
       box-shadow: 0 12px 32px rgb(16 24 40 / 0.18), 0 0 0 1px var(--_border, #d0d5dd); font-size: 13px;
     }
     .confirm p { margin: 0 0 12px; line-height: 1.45; }
-    .confirm .row { display: flex; gap: 8px; justify-content: flex-end; }
+    .confirm .row { display: flex; gap: 8px; justify-content: end; }
     .confirm .erase { background: #b42318; border-color: #b42318; color: #fff; }
     .error { color: #b42318; }
     svg { width: 16px; height: 16px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
@@ -105,7 +107,7 @@ export class SupportAdminUserActions extends LitElement {
       ${this.state === 'idle'
         ? nothing
         : html`<div class="confirm" role="alertdialog" aria-label=${s.deleteData} part="delete-user-confirm">
-            <p>${this.state === 'failed' ? html`<span class="error">${s.deleteDataFailed}</span>` : s.deleteDataConfirm(this.#who())}</p>
+            <p>${this.state === 'failed' ? html`<span class="error">${s.deleteDataFailed}</span>` : fill(s.deleteDataConfirm, { name: isolate(this.#who()) })}</p>
             <div class="row">
               <button type="button" @click=${() => (this.state = 'idle')}>${s.cancel}</button>
               <button type="button" class="erase" ?disabled=${this.state === 'working'} @click=${() => void this.#erase()}>
