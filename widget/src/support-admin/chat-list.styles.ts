@@ -90,6 +90,9 @@ export const chatListStyles = `
   .hue-4 { background: #175cd3; } .hue-5 { background: #c11574; } .hue-6 { background: #4e5ba6; } .hue-7 { background: #b54708; }
   .body { flex: 1; min-width: 0; display: grid; gap: 1px; }
   .top { display: flex; align-items: center; gap: 8px; min-width: 0; }
+  /* Names and emails run in their own direction (dir="auto": an email cut at its end, not its start)
+     yet line up with the inbox's side. */
+  .name, .subtitle { text-align: match-parent; text-align: -webkit-match-parent; }
   .name { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: 500; }
   .unread .name { font-weight: 700; }
   .unread-dot { flex: none; width: 9px; height: 9px; border-radius: 50%; background: var(--_primary); }

@@ -189,10 +189,10 @@ export class SupportAdminChatList extends LitElement {
         <span class="avatar ${hueClass(chat.user_id)}" aria-hidden="true">${initials(chat, s)}</span>
         <span class="body">
           <span class="top">
-            <span class="name"><bdi>${title}</bdi></span>
+            <span class="name" dir="auto">${title}</span>
             ${chat.unread ? html`<span class="unread-dot" role="img" aria-label=${s.unread}></span>` : nothing}
           </span>
-          ${subtitle ? html`<span class="subtitle"><bdi>${subtitle}</bdi></span>` : nothing}
+          ${subtitle ? html`<span class="subtitle" dir="auto">${subtitle}</span>` : nothing}
           <span class="preview"
             >${chat.last_message_sender === 'admin' ? html`<span class="you">${s.youPrefix} </span>` : nothing}${chat.last_message_preview === null
               ? s.noPreview

@@ -27,6 +27,8 @@ export const conversationStyles = `
   h2 { margin: 0; font-size: 16px; font-weight: 650; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   .sub { display: flex; align-items: center; gap: 8px; margin: 0; font-size: 12px; color: var(--_subtle); min-height: 18px; }
   .sub > span:not(.badge) { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  /* Names and emails run in their own direction (dir="auto") yet line up with the inbox's side. */
+  h2, .sub > span[dir] { text-align: match-parent; text-align: -webkit-match-parent; }
   .typing-text { color: var(--_primary); font-weight: 600; }
   .badge {
     padding: 0 8px; border-radius: 999px; font-weight: 600; font-size: 11px; line-height: 18px;
@@ -119,9 +121,12 @@ export const conversationStyles = `
   .send svg { width: 18px; height: 18px; fill: currentColor; }
   .composer { margin-bottom: 6px; }
   .hint { margin: 0 18px 10px; font-size: 11px; color: var(--_subtle); text-align: end; }
-  @container (max-width: 480px) {
+  /* Icons only unless the header has room for the labels and the name (German labels are long). */
+  @container (max-width: 720px) {
     .button { padding: 7px 9px; }
     .button .label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  }
+  @container (max-width: 480px) {
     .hint { display: none; }
     .composer { margin: 0 10px 10px; }
   }

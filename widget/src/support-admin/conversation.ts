@@ -336,9 +336,9 @@ export class SupportAdminConversation extends LitElement {
         </button>
         <span class="avatar ${hueClass(chat.user_id)}" aria-hidden="true">${initials(chat, s)}</span>
         <div class="who">
-          <h2 id="conversation-title"><bdi>${title}</bdi></h2>
+          <h2 id="conversation-title" dir="auto">${title}</h2>
           <p class="sub">
-            ${subtitle ? html`<span><bdi>${subtitle}</bdi></span>` : nothing}
+            ${subtitle ? html`<span dir="auto">${subtitle}</span>` : nothing}
             ${this.userTyping ? html`<span class="typing-text">${fill(s.typing, { name: isolate(chat.user_name || s.customer) })}</span>` : nothing}
             ${chat.archived ? html`<span class="badge">${s.archivedBadge}</span>` : nothing}
           </p>
@@ -349,6 +349,7 @@ export class SupportAdminConversation extends LitElement {
             type="button"
             class="button archive"
             part="archive-button"
+            title=${chat.archived ? s.restore : s.archive}
             ?disabled=${this.busy}
             @click=${() => this.dispatchEvent(new CustomEvent('conversation-archive', { detail: !chat.archived }))}
           >

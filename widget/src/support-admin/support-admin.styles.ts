@@ -2,7 +2,7 @@
 // (a container query on the element itself), the empty-selection placeholder and the toasts.
 export const supportAdminStyles = `
   :host {
-    display: block; position: relative; height: 100%; min-height: 420px; container-type: inline-size;
+    display: block; position: relative; height: 100%; min-height: 420px; container: support-inbox / inline-size;
     font: 14px/1.45 var(--_font); color: var(--_text); background: var(--_surface);
   }
   :host([hidden]) { display: none; }
@@ -43,7 +43,8 @@ export const supportAdminStyles = `
   .toast .x { display: grid; place-items: center; color: #98a2b3; }
   .toast .x svg { width: 16px; height: 16px; fill: none; stroke: currentColor; stroke-width: 2.2; stroke-linecap: round; }
   @keyframes rise { from { opacity: 0; transform: translateY(8px); } }
-  @container (max-width: 759px) {
+  /* Named: the back button's own nearest container is the conversation, which is narrower. */
+  @container support-inbox (max-width: 759px) {
     .inbox { grid-template-columns: 1fr; }
     .list-pane { border-inline-end: 0; }
     .inbox.has-open .list-pane { display: none; }

@@ -29,8 +29,9 @@ export class SupportAdminUserActions extends LitElement {
     .confirm .erase { background: #b42318; border-color: #b42318; color: #fff; }
     .error { color: #b42318; }
     svg { width: 16px; height: 16px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
-    /* Narrow conversation (phones): icons only, names stay in aria-label. */
-    @container (max-width: 480px) {
+    /* Narrow conversation (phones, or beside the list on a small screen): icons only, as the archive
+       button; names stay in aria-label and title. */
+    @container (max-width: 720px) {
       button .label { display: none; }
       button { padding: 7px 9px; }
       .confirm button .label { display: inline; }
@@ -89,7 +90,7 @@ export class SupportAdminUserActions extends LitElement {
 
   override render(): TemplateResult {
     const s = this.strings;
-    return html`<button type="button" part="export-button" aria-label=${s.exportData} @click=${() => void this.#export()}>
+    return html`<button type="button" part="export-button" aria-label=${s.exportData} title=${s.exportData} @click=${() => void this.#export()}>
         <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 4v11M7 10l5 5 5-5M5 20h14" /></svg
         ><span class="label">${s.exportData}</span>
       </button>
@@ -98,6 +99,7 @@ export class SupportAdminUserActions extends LitElement {
         class="danger"
         part="delete-user-button"
         aria-label=${s.deleteData}
+        title=${s.deleteData}
         aria-expanded=${this.state === 'idle' ? 'false' : 'true'}
         @click=${() => (this.state = this.state === 'idle' ? 'confirming' : 'idle')}
       >
