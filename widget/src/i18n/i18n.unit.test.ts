@@ -1,5 +1,6 @@
 // The shipped catalogues (widget, inbox and reply email) against English, their plural forms, and
 // the override rules site owners rely on.
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emailCatalogues } from '../../../server/src/email/i18n/index.js';
 import { catalogues } from './catalogues.js';
@@ -35,6 +36,20 @@ describe.each(sets)('%s catalogues', (_surface, byLang) => {
         }
       }
     }
+  });
+});
+
+describe('docs/embedding.md', () => {
+  const doc = readFileSync('docs/embedding.md', 'utf8');
+  const section = (heading: string) => doc.slice(doc.indexOf(`\n## ${heading}\n`), doc.indexOf('\n## ', doc.indexOf(`\n## ${heading}\n`) + 1));
+
+  it.each([
+    ['chat', 'Languages'],
+    ['admin', "The inbox's languages"],
+  ])('lists every %s key site owners can override', (surface, heading) => {
+    const text = section(heading);
+    expect(text.length).toBeGreaterThan(100);
+    for (const key of Object.keys(catalogues[surface]!.en!)) expect(text, key).toContain(`\`${key}\``);
   });
 });
 

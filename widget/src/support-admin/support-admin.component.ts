@@ -18,11 +18,11 @@
  * divider, composer, reply, send-button, toast.
  */
 import { LitElement, html, nothing, unsafeCSS, type TemplateResult } from 'lit';
+import { chooseLanguage, fetchCatalogue, fill, knownOverrides, type LanguageChoice } from '../i18n/i18n.js';
 import { ApiError } from '../shared/api-client.js';
 import type { ChatConnection, ConnectionState } from '../shared/chat-connection.js';
 import { ChatConnectionController } from '../shared/chat-connection.controller.js';
 import { emit } from '../shared/events.js';
-import { chooseLanguage, fetchCatalogue, fill, knownOverrides, type LanguageChoice } from '../i18n/i18n.js';
 import type { AdminChatResponse, ServerFrame } from '../shared/protocol.js';
 import { tokenRules } from '../shared/tokens.styles.js';
 import { notificationPermission, notify, playPing, requestNotifications, type NotificationPermissionState } from './attention.js';

@@ -1,5 +1,5 @@
 // <support-admin> as a whole in Chromium against the real server and Postgres: archive / restore /
-// auto-unarchive live, keyboard, the URL hash, axe.
+// auto-unarchive live, keyboard, the URL hash, one or two panes, axe.
 /// <reference path="../../test-support/mocha-globals.d.ts" />
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
@@ -90,6 +90,19 @@ describe('<support-admin> archive, keyboard and URL', () => {
     await waitFor(() => again.openId === a.chatId && again.conversationStatus === 'ready', 'reopened from the hash');
     again.closeConversation();
     expect(location.hash).to.equal('');
+  });
+
+  it('offers the back button only when the conversation replaces the list', async () => {
+    const a = await customer();
+    await says(a, 'Which layout?');
+    const el = await inbox();
+    const back = () => getComputedStyle(convRoot(el).querySelector('.back')!).display;
+    // 1000 px: two panes, the conversation (about 620 px) narrower than the one-pane breakpoint itself.
+    el.style.width = '1000px';
+    await open(el, a.chatId);
+    expect(back()).to.equal('none');
+    el.style.width = '500px';
+    await waitFor(() => back() !== 'none', 'back button in one-pane layout');
   });
 
   it('passes an axe check with the list and a conversation open', async () => {
