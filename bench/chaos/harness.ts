@@ -569,7 +569,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (new Set(store.emails.map((m) => m.messageId)).size !== store.emails.length) problems.push('an SES message id repeats');
     const jobsLeft = await emailJobsLeft();
     const crashes = processes.reduce((n, p) => n + p.unexpectedExits, 0);
-    if (crashes > 0) problems.push(`${crashes} unexpected process exits`);
+    for (const p of processes) {
+      if (p.unexpectedExits > 0) problems.push(`${p.name} exited on its own ${p.unexpectedExits} time(s); its output before:\n${p.output().slice(-1500)}`);
+    }
     for (const s of servers) if (!s.running) problems.push(`${s.name} is not running at the end`);
 
     const sum = (pick: (c: ChaosClient) => Record<string, number>) => {

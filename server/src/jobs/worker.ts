@@ -1,6 +1,7 @@
 // Starts graphile-worker from code with our task list: inside the server (RUN_WORKER) or on its own
 // (`npm run worker`). Stopping waits for running jobs and leaves none locked.
-import { Logger, parseCronItems, run, type ParsedCronItem, type Runner, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { Logger, parseCronItems, run, type ParsedCronItem, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { createDbClient, type DbClient } from '../db/client.js';
@@ -67,11 +68,28 @@ export interface StartWorkerOptions {
 }
 
 export interface RunningWorker {
-  runner: Runner;
+  /** The graphile-worker runner now running (replaced when one dies; see startWorker). */
+  readonly runner: Runner;
+  /** How many times a runner died and was replaced. */
+  readonly restarts: number;
   /** Finishes running jobs, releases the rest and closes what the worker opened. */
   stop(): Promise<void>;
 }
 
+/** Waits before starting a replacement runner: 0.5 s doubling to 30 s, back to 0.5 s after a minute up. */
+export function restartDelayMs(failuresInARow: number): number {
+  return Math.min(30_000, 500 * 2 ** Math.min(failuresInARow, 6));
+}
+
+/**
+ * Starts graphile-worker and keeps it running. graphile-worker 0.18 shuts its whole pool down when
+ * a database call fails past its retries (a job's completion could not be recorded, or a worker's
+ * job fetch threw): measured with every connection dropped mid-batch, the pool stopped and 1,340
+ * email jobs waited forever. Before a new runner starts (after a backoff, until the database
+ * answers again), the jobs the dead one still held are unlocked: the ones whose completion it could
+ * not record would otherwise wait graphile-worker's 4-hour lock timeout. They run again, which the
+ * tasks allow (send_reply_email claims under a row lock and sends nothing twice).
+ */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { config, logger } = options;
   const ownDatabase = options.database ? undefined : createDbClient(options.connectionString, { max: config.worker.concurrency + 1 });
@@ -82,36 +100,92 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   // loses its error handler, so a database going down right after (the embedded one on Ctrl-C)
   // crashed the process with 57P01 from a closing idle client.
   const pgPool = new pg.Pool({ connectionString: options.connectionString, max: config.worker.concurrency + 2 });
-  const onConnectionError = (err: Error) => logger.warn({ err }, 'worker database connection lost');
+  // Only code and message: the error carries the whole pg client (buffers, parsed statements).
+  const onConnectionError = (err: Error & { code?: string }) =>
+    logger.warn({ err: { code: err.code, message: err.message } }, 'worker database connection lost');
   pgPool.on('error', onConnectionError);
   pgPool.on('connect', (client) => client.on('error', onConnectionError));
-  let runner: Runner;
-  try {
-    runner = await run({
-      pgPool,
-      concurrency: config.worker.concurrency,
-      // The server (or worker-main) owns SIGINT/SIGTERM and calls stop().
-      noHandleSignals: true,
-      logger: graphileLogger(logger),
-      taskList: buildTaskList({ db: database.db, config, transport, ...(options.telemetry ? { telemetry: options.telemetry } : {}) }),
-      parsedCronItems: cronItems(config),
-      preset: WORKER_PRESET,
-    });
-  } catch (err) {
+  // The pool ids of every runner started: they are what `locked_by` holds on the jobs it took.
+  const events: WorkerEvents = new EventEmitter();
+  let poolIds: string[] = [];
+  events.on('pool:create', ({ workerPool }) => poolIds.push(workerPool.id));
+  const runnerOptions = {
+    pgPool,
+    events,
+    concurrency: config.worker.concurrency,
+    // The server (or worker-main) owns SIGINT/SIGTERM and calls stop().
+    noHandleSignals: true,
+    logger: graphileLogger(logger),
+    taskList: buildTaskList({ db: database.db, config, transport, ...(options.telemetry ? { telemetry: options.telemetry } : {}) }),
+    parsedCronItems: cronItems(config),
+    preset: WORKER_PRESET,
+  };
+  const closeOwned = async () => {
+    await pgPool.end();
     if (!options.transport) transport.close();
     await ownDatabase?.close();
-    await pgPool.end();
+  };
+
+  let runner: Runner;
+  try {
+    runner = await run(runnerOptions);
+  } catch (err) {
+    await closeOwned();
     throw err;
   }
   let stopping: Promise<void> | undefined;
+  let restarts = 0;
+  let failuresInARow = 0;
+  let restartTimer: NodeJS.Timeout | undefined;
+
+  const supervise = (current: Runner) => {
+    const startedAt = Date.now();
+    const deadPoolIds = poolIds;
+    poolIds = [];
+    const died = (reason: unknown) => {
+      if (stopping) return;
+      const delay = restartDelayMs(failuresInARow++);
+      logger.error({ err: String(reason), restartInMs: delay }, 'job runner stopped on its own; starting a new one');
+      const restart = async () => {
+        restartTimer = undefined;
+        if (stopping) return;
+        try {
+          if (deadPoolIds.length > 0) {
+            await pgPool.query('select graphile_worker.force_unlock_workers($1::text[])', [deadPoolIds]);
+            deadPoolIds.length = 0;
+          }
+          const next = await run(runnerOptions);
+          if (stopping) return void (await next.stop().catch(() => {}));
+          restarts += 1;
+          runner = next;
+          logger.warn({ restarts }, 'job runner restarted');
+          supervise(next);
+        } catch (err) {
+          died(err);
+        }
+      };
+      restartTimer = setTimeout(() => void restart(), delay);
+    };
+    const ended = (reason: unknown) => {
+      if (Date.now() - startedAt > 60_000) failuresInARow = 0; // it ran well for a while: start over quickly
+      died(reason);
+    };
+    current.promise.then(() => ended('the runner finished'), ended);
+  };
+  supervise(runner);
+
   return {
-    runner,
+    get runner() {
+      return runner;
+    },
+    get restarts() {
+      return restarts;
+    },
     stop() {
       stopping ??= (async () => {
-        await runner.stop();
-        await pgPool.end();
-        if (!options.transport) transport.close();
-        await ownDatabase?.close();
+        if (restartTimer) clearTimeout(restartTimer);
+        await runner.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'job runner stopped with an error'));
+        await closeOwned();
       })();
       return stopping;
     },
