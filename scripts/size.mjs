@@ -10,6 +10,8 @@ const KiB = 1024;
 /** Bytes gzipped. support-chat: the launcher must appear in 12 KiB; everything, panel included, in 20. */
 export const BUDGETS = {
   'support-chat': { firstLoad: 12 * KiB, total: 20 * KiB },
+  // The inbox loads as one piece (issue 7's budget).
+  'support-admin': { firstLoad: 40 * KiB, total: 40 * KiB },
 };
 
 const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
