@@ -102,8 +102,13 @@ describe('email worker under database faults', () => {
         const jobs = await sql`
           select locked_at is not null as locked, attempts, run_at > now() as later, left(last_error, 80) as error, count(*)::int as n
           from graphile_worker._private_jobs group by 1, 2, 3, 4`;
-        throw new Error(`${err.message}: jobs ${JSON.stringify(jobs)}\n${log()}`);
+        const sessions = await sql`
+          select application_name, state, wait_event_type, wait_event, left(query, 60) as query
+          from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+        if (process.env.WORKER_LOG) (await import('node:fs')).writeFileSync(process.env.WORKER_LOG, worker.output());
+        throw new Error(`${err.message}: jobs ${JSON.stringify(jobs)}, sessions ${JSON.stringify(sessions)}\n${log()}`);
       });
+      if (process.env.WORKER_LOG) (await import('node:fs')).writeFileSync(process.env.WORKER_LOG, worker.output());
       expect(worker.unexpectedExits, log()).toBe(0);
       expect(worker.running).toBe(true);
       expect(worker.output()).not.toMatch(/TypeError|second error, exiting/);

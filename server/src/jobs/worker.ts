@@ -76,6 +76,9 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** How long a runner shutting down on its own may take before it is replaced anyway. */
+const SHUTDOWN_WAIT_MS = 10_000;
+
 /** Waits before starting a replacement runner: 0.5 s doubling to 30 s, back to 0.5 s after a minute up. */
 export function restartDelayMs(failuresInARow: number): number {
   return Math.min(30_000, 500 * 2 ** Math.min(failuresInARow, 6));
@@ -87,7 +90,9 @@ export function restartDelayMs(failuresInARow: number): number {
  * job fetch threw): measured with every connection dropped mid-batch, the pool stopped and 1,340
  * email jobs waited forever. Before a new runner starts (after a backoff, until the database
  * answers again), the jobs the dead one still held are unlocked: the ones whose completion it could
- * not record would otherwise wait graphile-worker's 4-hour lock timeout. They run again, which the
+ * not record would otherwise wait graphile-worker's 4-hour lock timeout. A pool that starts
+ * shutting down on its own and has not finished after SHUTDOWN_WAIT_MS is replaced as well: in the
+ * same test its shutdown sometimes hung for good with no query in flight (see graphile/worker#592). They run again, which the
  * tasks allow (send_reply_email claims under a row lock and sends nothing twice).
  */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
@@ -109,6 +114,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const events: WorkerEvents = new EventEmitter();
   let poolIds: string[] = [];
   events.on('pool:create', ({ workerPool }) => poolIds.push(workerPool.id));
+  // A pool that starts shutting down on its own gets a while to finish, then counts as dead: seen
+  // hanging for good after its connections were dropped, with no query in flight.
+  const watchdogs = new Map<string, () => void>();
+  events.on('pool:gracefulShutdown', ({ workerPool }) => watchdogs.get(workerPool.id)?.());
   const runnerOptions = {
     pgPool,
     events,
@@ -142,6 +151,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     const startedAt = Date.now();
     const deadPoolIds = poolIds;
     poolIds = [];
+    let ended = false;
     const died = (reason: unknown) => {
       if (stopping) return;
       const delay = restartDelayMs(failuresInARow++);
@@ -166,11 +176,23 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       };
       restartTimer = setTimeout(() => void restart(), delay);
     };
-    const ended = (reason: unknown) => {
+    const end = (reason: unknown) => {
+      if (ended) return;
+      ended = true;
+      for (const id of deadPoolIds) watchdogs.delete(id);
       if (Date.now() - startedAt > 60_000) failuresInARow = 0; // it ran well for a while: start over quickly
       died(reason);
     };
-    current.promise.then(() => ended('the runner finished'), ended);
+    const watchdog = () => {
+      if (stopping) return;
+      setTimeout(() => {
+        if (ended || stopping) return;
+        void current.kill('shutdown did not finish').catch(() => {});
+        end(`the runner did not finish shutting down within ${SHUTDOWN_WAIT_MS} ms`);
+      }, SHUTDOWN_WAIT_MS).unref();
+    };
+    for (const id of deadPoolIds) watchdogs.set(id, watchdog);
+    current.promise.then(() => end('the runner finished'), end);
   };
   supervise(runner);
 
