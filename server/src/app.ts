@@ -1,4 +1,5 @@
 // Builds the Fastify app from its plugins and routes; server.ts only listens and handles signals.
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -96,9 +97,16 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Querystrings and params are strings on the wire, so Ajv coerces them ("?limit=20" is 20); JSON
+  // bodies carry their own types, so `"client_id": 42` is a validation error, not "42".
+  const buildValidator = AjvCompiler();
+  const ajvOptions = { removeAdditional: false, allErrors: false };
+  const coercing = buildValidator({}, { customOptions: ajvOptions });
+  const exact = buildValidator({}, { customOptions: { ...ajvOptions, coerceTypes: false } });
+  app.setValidatorCompiler((route) => (route.httpPart === 'body' ? exact : coercing)(route));
 
   app.decorate('config', config);
   app.decorate('db', database.db);

@@ -40,6 +40,24 @@ describe('request bodies', () => {
     expectError(await rawPost('/api/chat/messages', userToken(), '"hi"'), 400, 'validation_failed');
   });
 
+  it('answers wrong JSON types with 400 validation_failed instead of coercing them, and stores nothing', async () => {
+    const token = userToken();
+    for (const body of [
+      { client_id: 42, content: 'hi' },
+      { client_id: 'typed-1', content: 42 },
+      { client_id: 'typed-2', content: true },
+      { client_id: 'typed-3', content: ['hi'] },
+      { client_id: null, content: 'hi' },
+    ]) {
+      const body_ = expectError(await rawPost('/api/chat/messages', token, JSON.stringify(body)), 400, 'validation_failed');
+      expect(JSON.stringify(body_), JSON.stringify(body)).toMatch(/client_id|content/);
+    }
+    expect(await countMessages(token)).toBe(0);
+    // Query strings are strings on the wire and still read as numbers.
+    const page = await ctx.app.inject({ method: 'GET', url: '/api/chat/messages?limit=2&after_seq=0', headers: bearer(token) });
+    expect(page.statusCode).toBe(200);
+  });
+
   it('answers a body over BODY_LIMIT_BYTES with 413 payload_too_large and stores nothing', async () => {
     const token = userToken();
     const body = JSON.stringify({ client_id: 'big', content: 'x'.repeat(ctx.config.bodyLimit) });
