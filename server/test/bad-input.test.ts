@@ -144,6 +144,16 @@ describe('send rate limit', () => {
     expect(row).toBeUndefined();
   });
 
+  it('does not count resends of a stored message (a reconnecting client resends its outbox)', async () => {
+    const token = userToken();
+    expect((await http.send(token, 'first', 'resent-1')).statusCode).toBe(201);
+    for (let i = 0; i < 5; i++) expect((await http.send(token, 'first', 'resent-1')).statusCode).toBe(200);
+    expect((await http.send(token, 'second', 'resent-2')).statusCode).toBe(201);
+    expect((await http.send(token, 'third', 'resent-3')).statusCode).toBe(201);
+    expectError(await http.send(token, 'fourth', 'resent-4'), 429, 'rate_limited');
+    expect(await countMessages(token)).toBe(3);
+  });
+
   it('limits each sender on its own', async () => {
     const a = userToken();
     for (let i = 0; i < 3; i++) await http.send(a, `a${i}`);

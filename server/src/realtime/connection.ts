@@ -288,12 +288,8 @@ export class Connection implements Subscriber, Peer {
     // Admins are checked by the service (chat_not_found) inside the write transaction.
     if (this.role === 'user' && frame.chat_id !== this.ownChatId) throw new AppError('chat_not_found', 'Chat not found');
     const user = this.user!;
-    this.app.sendLimiter.take(user.id);
-    const result = await this.app.chats.sendMessage(
-      frame.chat_id,
-      { type: this.role, userId: user.id },
-      frame.client_id,
-      frame.content,
+    const result = await this.app.sendLimiter.send(user.id, () =>
+      this.app.chats.sendMessage(frame.chat_id, { type: this.role, userId: user.id }, frame.client_id, frame.content),
     );
     // Everyone else (and the sender's own subscription) gets it through NOTIFY, like REST writes;
     // the ack waits until this socket's subscription has every earlier message of the chat.

@@ -27,6 +27,17 @@ export class SendRateLimiter {
     if (++this.sweeps % 1000 === 0) this.sweep(since);
   }
 
+  /**
+   * Runs a send under the limit. A send that stored nothing new (the resend of a message already
+   * stored, as clients do after every reconnect) gives its slot back: only new messages count.
+   */
+  async send<T extends { created: boolean }>(key: string, write: () => Promise<T>): Promise<T> {
+    this.take(key);
+    const result = await write();
+    if (!result.created) this.hits.get(key)?.pop();
+    return result;
+  }
+
   private sweep(since: number): void {
     for (const [key, times] of this.hits) {
       if (times[times.length - 1]! <= since) this.hits.delete(key);

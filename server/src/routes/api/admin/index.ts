@@ -68,12 +68,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { user } = callerOf(request);
-      app.sendLimiter.take(user.id);
-      const result = await app.chats.sendMessage(
-        request.params.id,
-        { type: 'admin', userId: user.id },
-        request.body.client_id,
-        request.body.content,
+      const result = await app.sendLimiter.send(user.id, () =>
+        app.chats.sendMessage(request.params.id, { type: 'admin', userId: user.id }, request.body.client_id, request.body.content),
       );
       return reply.code(result.created ? 201 : 200).send(result.message);
     },

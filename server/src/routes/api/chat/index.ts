@@ -72,12 +72,8 @@ const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { user } = callerOf(request);
       const chat = await app.chats.getOrCreateChat(user.id);
-      app.sendLimiter.take(user.id);
-      const result = await app.chats.sendMessage(
-        chat.id,
-        { type: 'user', userId: user.id },
-        request.body.client_id,
-        request.body.content,
+      const result = await app.sendLimiter.send(user.id, () =>
+        app.chats.sendMessage(chat.id, { type: 'user', userId: user.id }, request.body.client_id, request.body.content),
       );
       return reply.code(result.created ? 201 : 200).send(result.message);
     },
