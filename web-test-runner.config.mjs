@@ -6,6 +6,7 @@ import { defaultReporter } from '@web/test-runner';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 import { supportServerPlugin } from './widget/test-support/support-server-plugin.mjs';
 
 /** Adds up passed / failed tests for scripts/test.mjs. */
@@ -41,22 +42,10 @@ export default {
   testFramework: { config: { timeout: 20_000 } },
   browsers: [
     chromeLauncher({
-      launchOptions: {
-        executablePath: '/usr/bin/chromium',
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--headless',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--autoplay-policy=no-user-gesture-required',
-          `--user-data-dir=${mkdtempSync(join(tmpdir(), 'wtr-chromium-'))}`,
-        ],
-      },
+      launchOptions: chromiumLaunchOptions([
+        '--autoplay-policy=no-user-gesture-required',
+        `--user-data-dir=${mkdtempSync(join(tmpdir(), 'wtr-chromium-'))}`,
+      ]),
     }),
   ],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), supportServerPlugin()],

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
 
 export interface WidgetResults {
   bundles: { name: string; firstLoad: number; total: number; files: number }[];
@@ -97,19 +98,7 @@ export async function runWidget(options: { runs: number; log?: (line: string) =>
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // playwright-core gives the browser a fresh profile directory of its own (it refuses --user-data-dir).
   const userDataDir = await mkdtemp(join(tmpdir(), 'sc-bench-chromium-'));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   const samples = { supportChat: [] as number[], supportChatFcp: [] as number[], minimalLit: [] as number[], minimalLitFcp: [] as number[] };
   try {
     // Alternate the two pages so both see the same machine load; a fresh context each time (no cache).

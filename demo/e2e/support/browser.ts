@@ -1,21 +1,7 @@
-// Debian's Chromium driven by playwright-core (no browser download works on these machines).
+// Chromium driven by playwright-core, with the binary and flags every harness shares (scripts/chromium.mjs).
 import { chromium, type Browser } from 'playwright-core';
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { chromiumLaunchOptions } from '../../../scripts/chromium.mjs';
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  return chromium.launch(chromiumLaunchOptions(['--autoplay-policy=no-user-gesture-required']));
 }
