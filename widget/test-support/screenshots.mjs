@@ -1,23 +1,9 @@
 // Screenshots of the built widget for docs/screenshots (closed with a badge, open, mobile), against
 // the real server: `npm run build && node widget/test-support/screenshots.mjs`.
 import { createServer } from 'node:http';
-import { chromium } from 'playwright-core';
-import { register } from 'tsx/esm/api';
+import { launchChromium, startScreenshotServer } from './screenshot-helpers.mjs';
 
-register();
-const { startSupportServer } = await import('./support-server.ts');
-const server = await startSupportServer();
-const call = async (path, token, method = 'GET', body) => {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-};
-let n = 0;
-const say = (path, token, content) => call(path, token, 'POST', { client_id: `shot-${++n}`, content });
+const { server, call, say } = await startScreenshotServer();
 
 const page = (token) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
@@ -43,10 +29,7 @@ const site = createServer((_req, res) => res.writeHead(200, { 'content-type': 't
 await new Promise((done) => site.listen(0, '127.0.0.1', done));
 const siteUrl = `http://127.0.0.1:${site.address().port}/`;
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const admin = server.token('agent-sam', { admin: true, name: 'Sam' });
   const open = async (viewport, token, file, { openIt, mobile = false }) => {

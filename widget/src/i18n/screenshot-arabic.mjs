@@ -1,23 +1,9 @@
 // docs/screenshots/widget-arabic.png: the built widget in an Arabic (right-to-left) page, open on a
 // short conversation, against the real server: `npm run build && node widget/src/i18n/screenshot-arabic.mjs`.
 import { createServer } from 'node:http';
-import { chromium } from 'playwright-core';
-import { register } from 'tsx/esm/api';
+import { launchChromium, startScreenshotServer } from '../../test-support/screenshot-helpers.mjs';
 
-register();
-const { startSupportServer } = await import('../../test-support/support-server.ts');
-const server = await startSupportServer();
-const call = async (path, token, method = 'GET', body) => {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-};
-let n = 0;
-const say = (path, token, content) => call(path, token, 'POST', { client_id: `ar-shot-${++n}`, content });
+const { server, call, say } = await startScreenshotServer();
 
 const page = (token) => `<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>أكمي</title><style>
@@ -37,10 +23,7 @@ let currentToken = '';
 const site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(currentToken)));
 await new Promise((done) => site.listen(0, '127.0.0.1', done));
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const admin = server.token('agent-sam-ar', { admin: true, name: 'سامي' });
   const user = server.token('shot-arabic');
