@@ -5,6 +5,7 @@
 import { LitElement, html, nothing, unsafeCSS, type PropertyValues, type TemplateResult } from 'lit';
 import { fill } from '../i18n/i18n.js';
 import type { ChatConnection, OutboxEntry } from '../shared/chat-connection.js';
+import { composer, sendOnEnter } from '../shared/composer.js';
 import { dayLabel, formatDateTime, formatTime, sameDay } from '../shared/format.js';
 import { linkify } from '../shared/linkify.js';
 import type { Message } from '../shared/protocol.js';
@@ -16,8 +17,6 @@ import type { Strings } from './strings.js';
 
 const NEAR_BOTTOM = 64;
 const GROUP_GAP = 5 * 60_000;
-const TYPING_REPEAT = 3000;
-const TYPING_IDLE = 4000;
 
 /** Who the current agent is, to label their own replies "You". */
 export interface Me {
@@ -59,10 +58,14 @@ export class SupportAdminConversation extends LitElement {
   #atBottom = true;
   #lastKey = '';
   #anchor: { height: number; top: number } | null = null;
-  #typingSentAt = 0;
-  #typingIdle: ReturnType<typeof setTimeout> | undefined;
   #observer: IntersectionObserver | undefined;
   #shownChat = '';
+  readonly #composer = composer(
+    180,
+    () => this.requestUpdate(),
+    // To the chat on screen: the one being left, when it changes.
+    (on) => this.connection.typing(this.#shownChat, on),
+  );
 
   constructor() {
     super();
@@ -75,7 +78,7 @@ export class SupportAdminConversation extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#stopTyping();
+    this.#composer.stopTyping();
     this.#observer?.disconnect();
     this.#observer = undefined;
   }
@@ -97,7 +100,7 @@ export class SupportAdminConversation extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('chat') && this.chat?.id !== this.#shownChat) {
       // Another chat: start at its bottom, and the draft typing state belongs to the old one.
-      if (this.#shownChat) this.#stopTyping(this.#shownChat);
+      this.#composer.stopTyping();
       this.#shownChat = this.chat?.id ?? '';
       this.#lastKey = '';
       this.#atBottom = true;
@@ -164,34 +167,6 @@ export class SupportAdminConversation extends LitElement {
 
   // ---- reply box ----
 
-  #onKeydown(event: KeyboardEvent): void {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      this.#send();
-    }
-  }
-
-  #onInput(): void {
-    const input = this.#input!;
-    input.style.height = 'auto';
-    input.style.height = `${Math.min(input.scrollHeight, 180)}px`;
-    this.requestUpdate();
-    const now = Date.now();
-    if (input.value.trim() && now - this.#typingSentAt > TYPING_REPEAT) {
-      this.#typingSentAt = now;
-      this.connection.typing(this.chat.id, true);
-    }
-    clearTimeout(this.#typingIdle);
-    this.#typingIdle = setTimeout(() => this.#stopTyping(), TYPING_IDLE);
-  }
-
-  #stopTyping(chatId = this.chat?.id): void {
-    clearTimeout(this.#typingIdle);
-    if (!this.#typingSentAt || !chatId) return;
-    this.#typingSentAt = 0;
-    this.connection.typing(chatId, false);
-  }
-
   #send(): void {
     const input = this.#input!;
     const content = input.value.trim();
@@ -199,7 +174,7 @@ export class SupportAdminConversation extends LitElement {
     this.dispatchEvent(new CustomEvent('reply-send', { detail: content }));
     input.value = '';
     input.style.height = '';
-    this.#stopTyping();
+    this.#composer.stopTyping();
     this.#atBottom = true;
     this.requestUpdate();
     input.focus();
@@ -370,8 +345,8 @@ export class SupportAdminConversation extends LitElement {
           aria-label=${s.replyLabel}
           aria-describedby="reply-hint"
           placeholder=${s.replyPlaceholder}
-          @keydown=${this.#onKeydown}
-          @input=${this.#onInput}
+          @keydown=${(event: KeyboardEvent) => sendOnEnter(event, () => this.#send())}
+          @input=${this.#composer.input}
         ></textarea>
         <button type="submit" class="send" part="send-button" aria-label=${s.send} ?disabled=${empty}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2.5-6.5z" /></svg>

@@ -6,6 +6,7 @@
 // cost 2 KiB of the budget for what these few lines do.
 import { html, nothing, render, type TemplateResult } from 'lit-html';
 import type { OutboxEntry } from '../shared/chat-connection.js';
+import { composer, sendOnEnter } from '../shared/composer.js';
 import { dayLabel, formatDateTime, formatTime, sameDay } from '../shared/format.js';
 import { linkify } from '../shared/linkify.js';
 import type { Message } from '../shared/protocol.js';
@@ -14,8 +15,6 @@ import type { SupportChat } from './support-chat.component.js';
 
 const NEAR_BOTTOM = 48;
 const GROUP_GAP = 5 * 60_000;
-const TYPING_REPEAT = 3000;
-const TYPING_IDLE = 4000;
 
 type Row =
   | { kind: 'message'; message: Message; last: boolean }
@@ -36,8 +35,11 @@ export class SupportChatPanel extends HTMLElement {
   #atBottom = true;
   #lastKey = '';
   #scrollAnchor: { height: number; top: number } | null = null;
-  #typingSentAt = 0;
-  #typingIdle: ReturnType<typeof setTimeout> | undefined;
+  readonly #composer = composer(
+    140,
+    () => this.requestUpdate(),
+    (on) => this.#connection.typing(this.#connection.chatId, on),
+  );
   #savedEmail = '';
   #reportedLanguage = '';
 
@@ -170,35 +172,6 @@ export class SupportChatPanel extends HTMLElement {
 
   // ---- composer ----
 
-  #onKeydown(event: KeyboardEvent): void {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      this.#send();
-    }
-  }
-
-  #onInput(): void {
-    const input = this.#input!;
-    input.style.height = 'auto';
-    input.style.height = `${Math.min(input.scrollHeight, 140)}px`;
-    this.requestUpdate();
-    const chatId = this.#connection.chatId;
-    const now = Date.now();
-    if (input.value.trim() && now - this.#typingSentAt > TYPING_REPEAT) {
-      this.#typingSentAt = now;
-      this.#connection.typing(chatId, true);
-    }
-    clearTimeout(this.#typingIdle);
-    this.#typingIdle = setTimeout(() => this.#stopTyping(), TYPING_IDLE);
-  }
-
-  #stopTyping(): void {
-    clearTimeout(this.#typingIdle);
-    if (!this.#typingSentAt) return;
-    this.#typingSentAt = 0;
-    this.#connection.typing(this.#connection.chatId, false);
-  }
-
   #send(): void {
     const input = this.#input!;
     const content = input.value.trim();
@@ -206,7 +179,7 @@ export class SupportChatPanel extends HTMLElement {
     this.#connection.send(content);
     input.value = '';
     input.style.height = 'auto';
-    this.#stopTyping();
+    this.#composer.stopTyping();
     this.#scrollToBottom();
     this.requestUpdate();
     input.focus();
@@ -491,8 +464,8 @@ export class SupportChatPanel extends HTMLElement {
           aria-label=${s.inputLabel}
           placeholder=${s.placeholder}
           enterkeyhint="send"
-          @keydown=${this.#onKeydown}
-          @input=${this.#onInput}
+          @keydown=${(event: KeyboardEvent) => sendOnEnter(event, () => this.#send())}
+          @input=${this.#composer.input}
         ></textarea>
         <button type="submit" class="send" part="send-button" aria-label=${s.send} ?disabled=${empty}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2.5-6.5z" /></svg>
