@@ -48,6 +48,18 @@ async function newChat() {
   return { client, chatId, adminId: admin.id, token };
 }
 
+/** Counts the hub's message reads on one instance (restore when done). */
+function countReads(instance: TestContext) {
+  const service = instance.app.chats;
+  const original = service.listMessages;
+  const reads = { count: 0, restore: () => (service.listMessages = original) };
+  service.listMessages = (...args) => {
+    reads.count += 1;
+    return original.apply(service, args);
+  };
+  return reads;
+}
+
 const seqs = (frames: Frame[]) => frames.map((f) => f.message.seq as number);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -165,6 +177,45 @@ describe('several instances', () => {
     await admin.waitFor((f) => f.type === 'typing');
     expect(seqs(user.messages(chatId))).toEqual([1, 2]);
     expect(seqs(admin.messages(chatId))).toEqual([1, 2]);
+  });
+
+  it('gives the other instance the acked message from the NOTIFY alone, without reading it back', async () => {
+    const { client: user, ready } = await connect(url, userToken());
+    const chatId = ready.chat_id as string;
+    await subscribe(user, chatId);
+    const { client: admin } = await connect(otherUrl, adminToken());
+    await subscribe(admin, chatId);
+    const reads = countReads(other);
+    try {
+      user.send({ type: 'send_message', chat_id: chatId, client_id: 'carried', content: 'Ça va? 👋' });
+      const ack = await user.waitFor((f) => f.type === 'ack');
+      await waitForSeq(admin, chatId, 1);
+      expect(admin.messages(chatId)[0]!.message).toEqual(ack.message);
+      expect(reads.count).toBe(0);
+    } finally {
+      reads.restore();
+    }
+  });
+
+  it('delivers a message too long for the NOTIFY payload by reading it on the other instance', async () => {
+    const { client: user, ready } = await connect(url, userToken());
+    const chatId = ready.chat_id as string;
+    await subscribe(user, chatId);
+    const { client: admin } = await connect(otherUrl, adminToken());
+    await subscribe(admin, chatId);
+    const reads = countReads(other);
+    // 5,000 three-byte characters: 15,000 bytes, well over the 8000-byte payload limit.
+    const content = '€'.repeat(5000);
+    try {
+      user.send({ type: 'send_message', chat_id: chatId, client_id: 'long', content });
+      const ack = await user.waitFor((f) => f.type === 'ack' || f.type === 'error');
+      expect(ack.type).toBe('ack');
+      await waitForSeq(admin, chatId, 1);
+      expect(admin.messages(chatId)[0]!.message).toEqual(ack.message);
+      expect(reads.count).toBeGreaterThan(0);
+    } finally {
+      reads.restore();
+    }
   });
 
   it('loses nothing when the LISTEN connections drop and come back', async () => {

@@ -132,19 +132,21 @@ export class Hub {
   }
 
   /**
-   * Runs `send` (an ack) once `subscriber` has been sent every message of the chat up to `seq`.
-   * Clients count their own acks towards after_seq: an ack that overtook an earlier message still
-   * on its way would make a reconnect right after it skip that message for good.
+   * Runs `send` (an ack) once `subscriber` has been sent every message of the chat up to
+   * `message`, the one it just stored. Clients count their own acks towards after_seq: an ack
+   * that overtook an earlier message still on its way would make a reconnect right after it skip
+   * that message for good.
    */
-  afterDelivered(subscriber: Subscriber, chatId: string, seq: number, send: () => void): Promise<void> {
-    const subscription = this.rooms.get(chatId)?.subscribers.get(subscriber);
-    if (!subscription || subscription.deliveredSeq >= seq) {
+  afterDelivered(subscriber: Subscriber, message: Message, send: () => void): Promise<void> {
+    const subscription = this.rooms.get(message.chat_id)?.subscribers.get(subscriber);
+    if (!subscription || subscription.deliveredSeq >= message.seq) {
       send();
       return Promise.resolve();
     }
     // If delivery fails the socket is closed (see enqueue) and the client resends: no ack then.
-    return this.enqueue(chatId, async (room) => {
-      if (room.subscribers.has(subscriber)) await this.deliver(room, seq);
+    return this.enqueue(message.chat_id, async (room) => {
+      // The write often returns before its NOTIFY arrives: the committed message is at hand.
+      if (room.subscribers.has(subscriber) && !this.deliverKnown(room, message)) await this.deliver(room, message.seq);
       send();
     });
   }
@@ -237,10 +239,11 @@ export class Hub {
   }
 
   private async onMessage(room: Room, event: Extract<ChatEvent, { e: 'message' }>): Promise<void> {
-    const fetched = await this.deliver(room, event.seq);
+    const carried = event.message;
+    const fetched = carried && this.deliverKnown(room, carried) ? carried : await this.deliver(room, event.seq);
     if (this.admins.size === 0) return;
     if (event.sender_type === 'user') {
-      const message = fetched ?? (await this.chats.getMessagesBySeq(room.chatId, event.seq, event.seq))[0];
+      const message = carried ?? fetched ?? (await this.chats.getMessagesBySeq(room.chatId, event.seq, event.seq))[0];
       if (message) {
         if (room.userEmail === undefined) {
           const [item] = await this.chats.getListItems([room.chatId]);
@@ -259,6 +262,19 @@ export class Hub {
   }
 
   /**
+   * Delivers a committed message without reading it, when no subscriber lacks an earlier one
+   * (the common case: NOTIFYs of a chat arrive in seq order). Returns false on a gap (a LISTEN
+   * reconnect, a subscriber still behind): then only the table has what is missing.
+   */
+  private deliverKnown(room: Room, message: Message): boolean {
+    for (const s of room.subscribers.values()) {
+      if (s.deliveredSeq < message.seq - 1) return false;
+    }
+    this.sendToBehind(room, message);
+    return true;
+  }
+
+  /**
    * Sends every stored message above the lowest delivered seq to each subscriber that lacks it.
    * Writers of one chat hold its row lock until commit, so commit order is seq order and the rows
    * read here are a gap-free run; `untilSeq` skips the query when everyone already has that seq.
@@ -272,21 +288,25 @@ export class Hub {
     }
     while (from !== Infinity) {
       const page = await this.chats.listMessages(room.chatId, { after_seq: from, limit: this.pageSize });
-      for (const message of page.messages) {
-        const frame = JSON.stringify({ type: 'new_message', chat_id: room.chatId, message });
-        for (const [subscriber, s] of room.subscribers) {
-          if (message.seq <= s.deliveredSeq) continue;
-          s.deliveredSeq = message.seq;
-          if (!subscriber.open) continue;
-          subscriber.sendRaw(frame);
-          this.telemetry.messageDelivered(message.created_at, 'live');
-        }
-      }
+      for (const message of page.messages) this.sendToBehind(room, message);
       found ??= page.messages.find((m) => m.seq === untilSeq);
       const last = page.messages[page.messages.length - 1];
       from = page.has_more && last ? last.seq : Infinity;
     }
     return found;
+  }
+
+  /** Sends `message` to the subscribers that have not had it; callers keep it gap-free. */
+  private sendToBehind(room: Room, message: Message): void {
+    let frame: string | undefined;
+    for (const [subscriber, s] of room.subscribers) {
+      if (message.seq <= s.deliveredSeq) continue;
+      s.deliveredSeq = message.seq;
+      if (!subscriber.open) continue;
+      frame ??= JSON.stringify({ type: 'new_message', chat_id: room.chatId, message });
+      subscriber.sendRaw(frame);
+      this.telemetry.messageDelivered(message.created_at, 'live');
+    }
   }
 
   /** Replays stored messages to one new subscriber (others in the room are not touched). */

@@ -2,6 +2,8 @@
 // re-issues LISTEN after that connection drops; every (re)listen is reported so the hub can catch
 // its subscribers up from the tables (NOTIFY never replays what was sent while nobody listened).
 import type { Sql } from '../db/client.js';
+import type { Message } from '../schemas/common.js';
+import { messageFromRow, type StoredMessageRow } from '../services/chat-service.js';
 import { EVENTS_CHANNEL, type ChatEvent } from './events.js';
 
 export interface EventListener {
@@ -26,8 +28,12 @@ export function parseChatEvent(payload: string): ChatEvent | null {
   if (typeof event.chat_id !== 'string' || !UUID.test(event.chat_id)) return null;
   const sender = event.sender_type === 'user' || event.sender_type === 'admin';
   switch (event.e) {
-    case 'message':
-      return Number.isSafeInteger(event.seq) && sender ? (event as ChatEvent) : null;
+    case 'message': {
+      if (!Number.isSafeInteger(event.seq) || !sender) return null;
+      const message = carriedMessage(event.message, event);
+      // A carried message that does not check out is dropped: the hub reads the row instead.
+      return { e: 'message', chat_id: event.chat_id, seq: event.seq as number, sender_type: event.sender_type as 'user' | 'admin', ...(message ? { message } : {}) };
+    }
     case 'read':
       return Number.isSafeInteger(event.up_to_seq) && typeof event.read_at === 'string' ? (event as ChatEvent) : null;
     case 'typing':
@@ -39,6 +45,25 @@ export function parseChatEvent(payload: string): ChatEvent | null {
     default:
       return null;
   }
+}
+
+/** The stored message a message event carries, if it is one and belongs to this event. */
+function carriedMessage(value: unknown, event: Record<string, unknown>): Message | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const row = value as Partial<Record<keyof StoredMessageRow, unknown>>;
+  const fits =
+    typeof row.id === 'string' &&
+    row.chat_id === event.chat_id &&
+    row.seq === event.seq &&
+    row.sender_type === event.sender_type &&
+    typeof row.client_id === 'string' &&
+    typeof row.content === 'string' &&
+    (row.sender_name === null || typeof row.sender_name === 'string') &&
+    (row.read_at === null || typeof row.read_at === 'string') &&
+    typeof row.created_at === 'string' &&
+    !Number.isNaN(Date.parse(row.created_at)) &&
+    (row.read_at === null || !Number.isNaN(Date.parse(row.read_at)));
+  return fits ? messageFromRow(row as StoredMessageRow) : undefined;
 }
 
 export function createEventListener(

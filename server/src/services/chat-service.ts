@@ -5,7 +5,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.js';
 import { supportChats, supportMessages, supportUsers, type ChatRow } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import { EVENTS_CHANNEL, notifyStatement } from '../realtime/events.js';
+import { EVENTS_CHANNEL, MAX_NOTIFY_BYTES, notifyStatement } from '../realtime/events.js';
 import type { ChatListItem, ChatListResponse } from '../schemas/admin.js';
 import { MAX_MESSAGE_LENGTH, type Message, type MessagePage, type ReadResult } from '../schemas/common.js';
 import { replyEmailJobSql } from '../jobs/enqueue.js';
@@ -56,6 +56,44 @@ type MessageSelection = {
   readAt: Date | string | null;
   createdAt: Date | string;
 };
+
+/** A stored message as the insert returns it and as its NOTIFY carries it (Postgres' column names). */
+export type StoredMessageRow = {
+  id: string;
+  chat_id: string;
+  seq: string | number;
+  client_id: string;
+  content: string;
+  sender_type: 'user' | 'admin';
+  sender_name: string | null;
+  read_at: Date | string | null;
+  created_at: Date | string;
+};
+
+/**
+ * The message NOTIFY: the stored row rides along when the payload fits Postgres' 8000-byte limit
+ * (a 5,000-character message may not), so listeners need no read-back; otherwise ids only.
+ */
+const notifyMessageSql = sql`pg_notify(${EVENTS_CHANNEL}, (
+  select case when octet_length(e.full_event) < ${MAX_NOTIFY_BYTES} then e.full_event else e.bare_event end
+  from (select json_build_object('e', 'message', 'chat_id', m.chat_id, 'seq', m.seq, 'sender_type', m.sender_type,
+                                 'message', row_to_json(m))::text as full_event,
+               json_build_object('e', 'message', 'chat_id', m.chat_id, 'seq', m.seq, 'sender_type', m.sender_type)::text as bare_event) e))`;
+
+/** The one mapping from a stored row (the insert's RETURNING or a NOTIFY payload) to the wire shape. */
+export function messageFromRow(row: StoredMessageRow): Message {
+  return toWireMessage({
+    id: row.id,
+    chatId: row.chat_id,
+    seq: Number(row.seq),
+    clientId: row.client_id,
+    content: row.content,
+    senderType: row.sender_type,
+    senderName: row.sender_name,
+    readAt: row.read_at,
+    createdAt: row.created_at,
+  });
+}
 
 export function toWireMessage(row: MessageSelection): Message {
   return {
@@ -221,7 +259,7 @@ export class ChatService {
     const existing = await this.findByClientId(chatId, clientId);
     if (existing) return { message: existing, created: false };
     const isUser = sender.type === 'user';
-    const [row] = await this.db.execute<InsertedRow>(sql`
+    const [row] = await this.db.execute<StoredMessageRow>(sql`
       with chat as (
         update support_chats
         set last_seq = last_seq + 1,
@@ -239,27 +277,15 @@ export class ChatService {
         returning id, chat_id, seq, client_id, content, sender_type, sender_id, read_at, created_at
       ), email as (
         ${isUser ? sql`select null` : replyEmailJobSql(chatId, this.options.emailDelaySeconds)}
+      ), stored as (
+        select i.id, i.chat_id, i.seq, i.client_id, i.content, i.sender_type,
+               coalesce(s.name, s.email) as sender_name, i.read_at, i.created_at
+        from inserted i left join support_users s on s.id = i.sender_id
       )
-      select i.*, coalesce(s.name, s.email) as sender_name,
-             pg_notify(${EVENTS_CHANNEL}, json_build_object(
-               'e', 'message', 'chat_id', i.chat_id, 'seq', i.seq, 'sender_type', i.sender_type)::text) as notified,
-             (select count(*) from email) as email_jobs
-      from inserted i left join support_users s on s.id = i.sender_id`);
+      select m.*, ${notifyMessageSql} as notified, (select count(*) from email) as email_jobs
+      from stored m`);
     if (!row) throw new AppError('chat_not_found', 'Chat not found');
-    return {
-      message: toWireMessage({
-        id: row.id,
-        chatId: row.chat_id,
-        seq: Number(row.seq),
-        clientId: row.client_id,
-        content: row.content,
-        senderType: row.sender_type,
-        senderName: row.sender_name,
-        readAt: row.read_at,
-        createdAt: row.created_at,
-      }),
-      created: true,
-    };
+    return { message: messageFromRow(row), created: true };
   }
 
   /** The user read the admin's replies (all, or up to a seq). One statement: no lost update. */
@@ -377,18 +403,6 @@ export class ChatService {
     };
   }
 }
-
-type InsertedRow = {
-  id: string;
-  chat_id: string;
-  seq: string | number;
-  client_id: string;
-  content: string;
-  sender_type: 'user' | 'admin';
-  sender_name: string | null;
-  read_at: Date | string | null;
-  created_at: Date | string;
-};
 
 type RawListRow = {
   id: string;
