@@ -109,6 +109,16 @@ export function toWireMessage(row: MessageSelection): Message {
   };
 }
 
+const CLIENT_ID_INDEX = 'support_messages_chat_client_id_key';
+
+/** The unique (chat_id, client_id) index refused the insert: that client_id is already stored. */
+function isDuplicateClientId(err: unknown): boolean {
+  // Drizzle wraps the driver's error; postgres.js puts the Postgres fields on it directly.
+  const pgError = (err as { cause?: unknown }).cause ?? err;
+  const { code, constraint_name } = pgError as { code?: string; constraint_name?: string };
+  return code === '23505' && constraint_name === CLIENT_ID_INDEX;
+}
+
 /** Trims and checks a message body, throwing the stable error codes the clients rely on. */
 export function normalizeContent(raw: string): string {
   // NUL bytes cannot be stored in Postgres text and are never meaningful in chat.
@@ -221,17 +231,18 @@ export class ChatService {
 
   /**
    * Stores a message exactly once per (chat, client_id). The chat row lock serialises writers of one
-   * chat, so seqs are gap-free and created_at follows seq order.
+   * chat, so seqs are gap-free and created_at follows seq order. A retry (a resend after a lost
+   * ack) is rare, so it is not looked for first: the unique index refuses it and the original is
+   * read then.
    */
   async sendMessage(chatId: string, sender: Sender, clientId: string, rawContent: string): Promise<SendResult> {
     const content = normalizeContent(rawContent);
     try {
-      const result = await this.insertMessage(chatId, sender, clientId, content);
-      if (result.created) this.options.telemetry?.messageStored(sender.type);
-      return result;
+      const message = await this.insertMessage(chatId, sender, clientId, content);
+      this.options.telemetry?.messageStored(sender.type);
+      return { message, created: true };
     } catch (err) {
-      // A concurrent duplicate that slipped past the check: the original is now committed.
-      if ((err as { cause?: { code?: string } }).cause?.code === '23505') {
+      if (isDuplicateClientId(err)) {
         const existing = await this.findByClientId(chatId, clientId);
         if (existing) return { message: existing, created: false };
       }
@@ -252,12 +263,10 @@ export class ChatService {
    * One statement, so one round trip and an implicit transaction: bump the chat's seq (the UPDATE
    * takes the row lock, so writers of a chat serialise and created_at follows seq), insert the
    * message, schedule the reply email for admin messages, and NOTIFY (delivered on commit).
-   * A duplicate client_id fails the unique index and rolls everything back; the caller returns
-   * the original.
+   * A duplicate client_id fails the unique index and rolls everything back (seq bump, email job,
+   * NOTIFY); the caller returns the original.
    */
-  private async insertMessage(chatId: string, sender: Sender, clientId: string, content: string): Promise<SendResult> {
-    const existing = await this.findByClientId(chatId, clientId);
-    if (existing) return { message: existing, created: false };
+  private async insertMessage(chatId: string, sender: Sender, clientId: string, content: string): Promise<Message> {
     const isUser = sender.type === 'user';
     const [row] = await this.db.execute<StoredMessageRow>(sql`
       with chat as (
@@ -285,7 +294,7 @@ export class ChatService {
       select m.*, ${notifyMessageSql} as notified, (select count(*) from email) as email_jobs
       from stored m`);
     if (!row) throw new AppError('chat_not_found', 'Chat not found');
-    return { message: messageFromRow(row), created: true };
+    return messageFromRow(row);
   }
 
   /** The user read the admin's replies (all, or up to a seq). One statement: no lost update. */
