@@ -1,5 +1,6 @@
 // Delivery guarantees over real sockets and a real database: catch-up without gaps or duplicates,
 // concurrent writers, two instances on one database, and a LISTEN connection that drops.
+import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbClient, type DbClient } from '../src/db/client.js';
@@ -194,6 +195,34 @@ describe('several instances', () => {
       expect(reads.count).toBe(0);
     } finally {
       reads.restore();
+    }
+  });
+
+  it('gives the other instance\'s inbox the chat_updated the list query would, without querying', async () => {
+    const email = `ana-${randomUUID()}@example.com`;
+    const { client: user, ready } = await connect(url, userToken(undefined, { email, name: 'Ana' }));
+    const chatId = ready.chat_id as string;
+    const { client: inbox } = await connect(otherUrl, adminToken());
+    inbox.send({ type: 'subscribe', channel: 'admin' });
+    await inbox.waitFor((f) => f.type === 'subscribed');
+    const service = other.app.chats;
+    const original = service.getListItems;
+    let queries = 0;
+    service.getListItems = (...args) => {
+      queries += 1;
+      return original.apply(service, args);
+    };
+    try {
+      // Over the 100-character preview, in characters that are not one byte each.
+      user.send({ type: 'send_message', chat_id: chatId, client_id: 'long-preview', content: 'Größe 👋 '.repeat(15) });
+      const update = await inbox.waitFor((f) => f.type === 'chat_updated' && f.chat.id === chatId);
+      const announced = await inbox.waitFor((f) => f.type === 'new_user_message' && f.chat_id === chatId);
+      expect(queries).toBe(0);
+      expect(announced.user_email).toBe(email);
+      expect(update.chat).toEqual((await original.call(service, [chatId]))[0]);
+      expect(update.chat.last_message_preview).toMatch(/\.\.\.$/);
+    } finally {
+      service.getListItems = original;
     }
   });
 

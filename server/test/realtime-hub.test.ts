@@ -26,7 +26,7 @@ function message(seq: number): Message {
 }
 
 /** A reader over a list of messages; every call waits a tick, like a database round trip. */
-function reader(messages: Message[], reads = { messages: 0 }) {
+function reader(messages: Message[], reads = { messages: 0, items: 0 }) {
   const tick = () => new Promise((r) => setTimeout(r, 1));
   const item = (): ChatListItem & { admin_viewed_at: null; last_seq: number } => ({
     id: chatId,
@@ -60,6 +60,7 @@ function reader(messages: Message[], reads = { messages: 0 }) {
     },
     async getListItems() {
       await tick();
+      reads.items += 1;
       return [item()];
     },
   };
@@ -123,7 +124,7 @@ describe('Hub delivery of messages carried by their NOTIFY', () => {
 
   it('delivers a carried message without reading the table', async () => {
     const messages = [message(1)];
-    const reads = { messages: 0 };
+    const reads = { messages: 0, items: 0 };
     const hub = new Hub(reader(messages, reads), log);
     const visitor = socket('user');
     const agent = socket('admin');
@@ -140,7 +141,7 @@ describe('Hub delivery of messages carried by their NOTIFY', () => {
 
   it('reads the missing messages when a subscriber lacks one before the carried message', async () => {
     const messages = [message(1)];
-    const reads = { messages: 0 };
+    const reads = { messages: 0, items: 0 };
     const hub = new Hub(reader(messages, reads), log);
     const visitor = socket('user');
     await hub.subscribeChat(visitor.subscriber, chatId, 1);
@@ -155,7 +156,7 @@ describe('Hub delivery of messages carried by their NOTIFY', () => {
 
   it('acks the sender from its own stored message when its NOTIFY is late, and sends it once', async () => {
     const messages = [message(1)];
-    const reads = { messages: 0 };
+    const reads = { messages: 0, items: 0 };
     const hub = new Hub(reader(messages, reads), log);
     const sender = socket('admin');
     await hub.subscribeChat(sender.subscriber, chatId, 1);
@@ -179,5 +180,48 @@ describe('Hub delivery of messages carried by their NOTIFY', () => {
     await hub.afterDelivered(sender.subscriber, messages[2]!, () => sender.frames.push({ type: 'ack' }));
     expect(seqsOf(sender.frames)).toEqual([2, 3]);
     expect(sender.frames.at(-1)!.type).toBe('ack');
+  });
+});
+
+describe('Hub chat_updated from the inbox item a message NOTIFY carries', () => {
+  it('sends the carried item and the user email from it without reading', async () => {
+    const messages = [message(1)];
+    const reads = { messages: 0, items: 0 };
+    const hub = new Hub(reader(messages, reads), log);
+    const admin = socket('admin');
+    hub.subscribeAdmin(admin.subscriber);
+    const userMessage: Message = { ...message(2), sender_type: 'user', sender_name: null };
+    messages.push(userMessage);
+    const item = {
+      id: chatId,
+      user_id: randomUUID(),
+      user_email: 'lee@example.com',
+      user_name: 'Lee',
+      last_message_at: userMessage.created_at,
+      last_message_preview: userMessage.content,
+      last_message_sender: 'user' as const,
+      message_count: 2,
+      unread: true,
+      archived: false,
+      admin_viewed_at: null,
+      last_seq: 2,
+    };
+    hub.handleEvent({ e: 'message', chat_id: chatId, seq: 2, sender_type: 'user', message: userMessage, item });
+    await settle();
+    expect(reads).toEqual({ messages: 0, items: 0 });
+    expect(admin.frames.find((f) => f.type === 'chat_updated')!.chat).toEqual(item);
+    expect(admin.frames.find((f) => f.type === 'new_user_message')).toMatchObject({ user_email: 'lee@example.com', message: userMessage });
+  });
+
+  it('reads the item when the NOTIFY carried none', async () => {
+    const messages = [message(1), message(2)];
+    const reads = { messages: 0, items: 0 };
+    const hub = new Hub(reader(messages, reads), log);
+    const admin = socket('admin');
+    hub.subscribeAdmin(admin.subscriber);
+    hub.handleEvent({ e: 'message', chat_id: chatId, seq: 2, sender_type: 'admin' });
+    await settle();
+    expect(reads.items).toBe(1);
+    expect((admin.frames.find((f) => f.type === 'chat_updated')!.chat as { last_seq: number }).last_seq).toBe(2);
   });
 });

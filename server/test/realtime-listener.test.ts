@@ -42,3 +42,32 @@ describe('parseChatEvent with a carried message', () => {
     expect(parseChatEvent(bare)).toEqual({ e: 'message', chat_id: chatId, seq: 7, sender_type: 'user' });
   });
 });
+
+describe('parseChatEvent with a carried inbox item', () => {
+  const item = {
+    id: chatId,
+    user_id: randomUUID(),
+    user_email: 'kim@example.com',
+    user_name: null,
+    last_message_at: '2026-03-01T10:20:30.123456+01:00',
+    last_message_preview: 'Hello',
+    last_message_sender: 'admin',
+    message_count: 7,
+    unread: false,
+    archived: false,
+    admin_viewed_at: null,
+    last_seq: 7,
+  };
+  const withItem = (value: unknown) =>
+    JSON.stringify({ e: 'message', chat_id: chatId, seq: 7, sender_type: 'admin', item: value });
+
+  it('maps the carried item like a row of the list query', () => {
+    expect(parseChatEvent(withItem(item))).toMatchObject({ item: { ...item, last_message_at: '2026-03-01T09:20:30.123Z' } });
+  });
+
+  it('drops an item that is not the chat right after this message', () => {
+    for (const wrong of [{ ...item, last_seq: 8 }, { ...item, id: randomUUID() }, { ...item, last_message_sender: 'user' }, { ...item, unread: 'yes' }]) {
+      expect(parseChatEvent(withItem(wrong))).toEqual({ e: 'message', chat_id: chatId, seq: 7, sender_type: 'admin' });
+    }
+  });
+});

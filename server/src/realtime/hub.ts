@@ -5,6 +5,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { noTelemetry, type RealtimeTelemetry } from '../metrics/telemetry.js';
 import type { ChatService } from '../services/chat-service.js';
+import type { ChatListItem } from '../schemas/admin.js';
 import type { Message } from '../schemas/common.js';
 import type { ChatEvent } from './events.js';
 
@@ -241,6 +242,7 @@ export class Hub {
   private async onMessage(room: Room, event: Extract<ChatEvent, { e: 'message' }>): Promise<void> {
     const carried = event.message;
     const fetched = carried && this.deliverKnown(room, carried) ? carried : await this.deliver(room, event.seq);
+    if (event.item) room.userEmail = event.item.user_email;
     if (this.admins.size === 0) return;
     if (event.sender_type === 'user') {
       const message = carried ?? fetched ?? (await this.chats.getMessagesBySeq(room.chatId, event.seq, event.seq))[0];
@@ -258,7 +260,7 @@ export class Hub {
         for (const admin of this.admins) sendRaw(admin, frame);
       }
     }
-    await this.publishChatUpdated(room, false);
+    await this.publishChatUpdated(room, false, event.item);
   }
 
   /**
@@ -331,9 +333,10 @@ export class Hub {
 
   /**
    * chat_updated for admin lists (and, on chat-level changes, for the chat's own subscribers).
-   * A burst of events for one chat sends one update, from the last queued task.
+   * A burst of events for one chat sends one update, from the last queued task. `known` is the
+   * chat's item as of the event (a message NOTIFY carries it); without it the item is read.
    */
-  private async publishChatUpdated(room: Room, toChatSubscribers: boolean): Promise<void> {
+  private async publishChatUpdated(room: Room, toChatSubscribers: boolean, known?: ChatListItem): Promise<void> {
     // Other queued tasks (a subscribe, an ack waiting its turn) send no chat_updated: only a later
     // update task may stand in for this one, and it owes the chat's subscribers what this one did.
     if (room.updates > 1) {
@@ -345,7 +348,7 @@ export class Hub {
     const audience = [...this.admins];
     if (toSubscribers) for (const subscriber of room.subscribers.keys()) audience.push(subscriber);
     if (audience.length === 0) return;
-    const [item] = await this.chats.getListItems([room.chatId]);
+    const item = known ?? (await this.chats.getListItems([room.chatId]))[0];
     if (!item) return;
     room.userEmail = item.user_email;
     const frame = JSON.stringify({ type: 'chat_updated', chat: item });

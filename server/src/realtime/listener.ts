@@ -2,8 +2,9 @@
 // re-issues LISTEN after that connection drops; every (re)listen is reported so the hub can catch
 // its subscribers up from the tables (NOTIFY never replays what was sent while nobody listened).
 import type { Sql } from '../db/client.js';
+import type { AdminChat } from '../schemas/admin.js';
 import type { Message } from '../schemas/common.js';
-import { messageFromRow, type StoredMessageRow } from '../services/chat-service.js';
+import { messageFromRow, toListItem, type ListItemRow, type StoredMessageRow } from '../services/chat-service.js';
 import { EVENTS_CHANNEL, type ChatEvent } from './events.js';
 
 export interface EventListener {
@@ -31,8 +32,16 @@ export function parseChatEvent(payload: string): ChatEvent | null {
     case 'message': {
       if (!Number.isSafeInteger(event.seq) || !sender) return null;
       const message = carriedMessage(event.message, event);
-      // A carried message that does not check out is dropped: the hub reads the row instead.
-      return { e: 'message', chat_id: event.chat_id, seq: event.seq as number, sender_type: event.sender_type as 'user' | 'admin', ...(message ? { message } : {}) };
+      const item = carriedItem(event.item, event);
+      // Carried rows that do not check out are dropped: the hub reads the tables instead.
+      return {
+        e: 'message',
+        chat_id: event.chat_id,
+        seq: event.seq as number,
+        sender_type: event.sender_type as 'user' | 'admin',
+        ...(message ? { message } : {}),
+        ...(item ? { item } : {}),
+      };
     }
     case 'read':
       return Number.isSafeInteger(event.up_to_seq) && typeof event.read_at === 'string' ? (event as ChatEvent) : null;
@@ -58,12 +67,33 @@ function carriedMessage(value: unknown, event: Record<string, unknown>): Message
     row.sender_type === event.sender_type &&
     typeof row.client_id === 'string' &&
     typeof row.content === 'string' &&
-    (row.sender_name === null || typeof row.sender_name === 'string') &&
-    (row.read_at === null || typeof row.read_at === 'string') &&
-    typeof row.created_at === 'string' &&
-    !Number.isNaN(Date.parse(row.created_at)) &&
-    (row.read_at === null || !Number.isNaN(Date.parse(row.read_at)));
+    isNullableString(row.sender_name) &&
+    (row.read_at === null || isTimestamp(row.read_at)) &&
+    isTimestamp(row.created_at);
   return fits ? messageFromRow(row as StoredMessageRow) : undefined;
+}
+
+const isTimestamp = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+const isNullableString = (value: unknown) => value === null || typeof value === 'string';
+
+/** The inbox item a message event carries, if it is one and is the chat's state right after it. */
+function carriedItem(value: unknown, event: Record<string, unknown>): AdminChat | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const row = value as Partial<Record<keyof ListItemRow, unknown>>;
+  const fits =
+    row.id === event.chat_id &&
+    typeof row.user_id === 'string' &&
+    isNullableString(row.user_email) &&
+    isNullableString(row.user_name) &&
+    isTimestamp(row.last_message_at) &&
+    typeof row.last_message_preview === 'string' &&
+    row.last_message_sender === event.sender_type &&
+    row.message_count === event.seq &&
+    row.last_seq === event.seq &&
+    typeof row.unread === 'boolean' &&
+    typeof row.archived === 'boolean' &&
+    (row.admin_viewed_at === null || isTimestamp(row.admin_viewed_at));
+  return fits ? toListItem(row as ListItemRow) : undefined;
 }
 
 export function createEventListener(

@@ -70,16 +70,6 @@ export type StoredMessageRow = {
   created_at: Date | string;
 };
 
-/**
- * The message NOTIFY: the stored row rides along when the payload fits Postgres' 8000-byte limit
- * (a 5,000-character message may not), so listeners need no read-back; otherwise ids only.
- */
-const notifyMessageSql = sql`pg_notify(${EVENTS_CHANNEL}, (
-  select case when octet_length(e.full_event) < ${MAX_NOTIFY_BYTES} then e.full_event else e.bare_event end
-  from (select json_build_object('e', 'message', 'chat_id', m.chat_id, 'seq', m.seq, 'sender_type', m.sender_type,
-                                 'message', row_to_json(m))::text as full_event,
-               json_build_object('e', 'message', 'chat_id', m.chat_id, 'seq', m.seq, 'sender_type', m.sender_type)::text as bare_event) e))`;
-
 /** The one mapping from a stored row (the insert's RETURNING or a NOTIFY payload) to the wire shape. */
 export function messageFromRow(row: StoredMessageRow): Message {
   return toWireMessage({
@@ -277,7 +267,7 @@ export class ChatService {
             last_user_message_at = case when ${isUser} then clock_timestamp() else last_user_message_at end,
             archived_at = case when ${isUser} then null else archived_at end
         where id = ${chatId}
-        returning id, last_seq, last_message_at
+        returning id, user_id, last_seq, last_message_at, last_user_message_at, admin_viewed_at, archived_at
       ), inserted as (
         insert into support_messages (chat_id, seq, client_id, content, sender_type, sender_id, created_at, updated_at)
         select id, last_seq, ${clientId}, ${content}, ${sender.type}, ${isUser ? null : sender.userId}::uuid,
@@ -292,7 +282,7 @@ export class ChatService {
         from inserted i left join support_users s on s.id = i.sender_id
       )
       select m.*, ${notifyMessageSql} as notified, (select count(*) from email) as email_jobs
-      from stored m`);
+      from stored m, chat c join support_users u on u.id = c.user_id`);
     if (!row) throw new AppError('chat_not_found', 'Chat not found');
     return messageFromRow(row);
   }
@@ -358,7 +348,7 @@ export class ChatService {
   }
 
   private async listItemsWhere(where: SQL, tail: SQL = sql``): Promise<ChatListItem[]> {
-    const rows = await this.db.execute<RawListRow>(sql`${listItemSelect} where ${where} ${tail}`);
+    const rows = await this.db.execute<ListItemRow>(sql`${listItemSelect} where ${where} ${tail}`);
     return rows.map(toListItem);
   }
 
@@ -382,7 +372,7 @@ export class ChatService {
       const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
       conditions.push(sql`(u.email ilike ${pattern} or u.name ilike ${pattern})`);
     }
-    const rows = await this.db.execute<RawListRow>(
+    const rows = await this.db.execute<ListItemRow & { cursor_at: string | null }>(
       sql`${listItemSelect} where ${sql.join(conditions, sql` and `)} order by c.last_message_at desc nulls last, c.id desc nulls last limit ${limit + 1}`,
     );
     const page = rows.slice(0, limit);
@@ -413,7 +403,8 @@ export class ChatService {
   }
 }
 
-type RawListRow = {
+/** An inbox row as Postgres returns it (the list query, or the message NOTIFY's `item`). */
+export type ListItemRow = {
   id: string;
   user_id: string;
   user_email: string | null;
@@ -426,27 +417,51 @@ type RawListRow = {
   archived: boolean;
   admin_viewed_at: string | Date | null;
   last_seq: string | number;
-  cursor_at: string | null;
 };
+
+/** The inbox's preview of a message body (one definition for the list query and the NOTIFY). */
+function previewSql(content: SQL): SQL {
+  return sql`case when char_length(${content}) > ${PREVIEW_LENGTH}
+              then left(${content}, ${PREVIEW_LENGTH - 3}) || '...' else ${content} end`;
+}
+
+/** Unread for admins: a user message after the last admin view (chat row aliased `c`). */
+const unreadSql = sql`coalesce(c.last_user_message_at > coalesce(c.admin_viewed_at, '-infinity'), false)`;
 
 // The last message is found by (chat_id, seq = last_seq) on the unique index: no N+1, no count(*).
 const listItemSelect = sql`
   select c.id, c.user_id, u.email as user_email, u.name as user_name, c.last_message_at,
-         case when char_length(m.content) > ${PREVIEW_LENGTH}
-              then left(m.content, ${PREVIEW_LENGTH - 3}) || '...' else m.content end as last_message_preview, m.sender_type as last_message_sender,
+         ${previewSql(sql`m.content`)} as last_message_preview, m.sender_type as last_message_sender,
          c.last_seq as message_count,
-         coalesce(c.last_user_message_at > coalesce(c.admin_viewed_at, '-infinity'), false) as unread,
+         ${unreadSql} as unread,
          c.archived_at is not null as archived, c.admin_viewed_at, c.last_seq,
          to_char(c.last_message_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
   from support_chats c
   join support_users u on u.id = c.user_id
   left join support_messages m on m.chat_id = c.id and m.seq = c.last_seq`;
 
+/**
+ * The message NOTIFY, over the stored message `m`, the updated chat `c` and its user `u`. The
+ * stored row and the chat's inbox item (as listItemSelect reads it) ride along when the payload
+ * fits Postgres' limit (a 5,000-character message may not), so listeners need no read-back;
+ * otherwise ids only.
+ */
+const notifyMessageSql = sql`pg_notify(${EVENTS_CHANNEL}, (
+  select case when octet_length(e.full_event) < ${MAX_NOTIFY_BYTES} then e.full_event else e.bare_event end
+  from (select json_build_object('e', 'message', 'chat_id', m.chat_id, 'seq', m.seq, 'sender_type', m.sender_type,
+                 'message', row_to_json(m),
+                 'item', json_build_object('id', c.id, 'user_id', c.user_id, 'user_email', u.email, 'user_name', u.name,
+                   'last_message_at', c.last_message_at, 'last_message_preview', ${previewSql(sql`m.content`)},
+                   'last_message_sender', m.sender_type, 'message_count', c.last_seq, 'unread', ${unreadSql},
+                   'archived', c.archived_at is not null, 'admin_viewed_at', c.admin_viewed_at, 'last_seq', c.last_seq)
+               )::text as full_event,
+               json_build_object('e', 'message', 'chat_id', m.chat_id, 'seq', m.seq, 'sender_type', m.sender_type)::text as bare_event) e))`;
+
 function iso(value: string | Date | null): string | null {
   return value === null ? null : new Date(value).toISOString();
 }
 
-function toListItem(row: RawListRow): ChatListItem & { admin_viewed_at: string | null; last_seq: number } {
+export function toListItem(row: ListItemRow): ChatListItem & { admin_viewed_at: string | null; last_seq: number } {
   return {
     id: row.id,
     user_id: row.user_id,
