@@ -1,8 +1,9 @@
 // The chat domain: every write is one transaction that also publishes its change event, so REST,
 // WebSocket and the worker share one path and nothing is broadcast that did not commit.
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import type { Database } from '../db/client.js';
+import { and, asc, desc, eq, fillPlaceholders, gt, lt, sql, type Query, type SQL } from 'drizzle-orm';
+import { alias, PgDialect } from 'drizzle-orm/pg-core';
+import type { ParameterOrJSON } from 'postgres';
+import type { Database, Sql } from '../db/client.js';
 import { supportChats, supportMessages, supportUsers, type ChatRow } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { EVENTS_CHANNEL, MAX_NOTIFY_BYTES, notifyStatement } from '../realtime/events.js';
@@ -149,10 +150,16 @@ function decodeCursor(raw: string): ListCursor {
 }
 
 export class ChatService {
+  private readonly insertUserMessage: PreparedStatement<StoredMessageRow>;
+  private readonly insertAdminMessage: PreparedStatement<StoredMessageRow>;
+
   constructor(
     private readonly db: Database,
     private readonly options: ChatServiceOptions,
-  ) {}
+  ) {
+    this.insertUserMessage = new PreparedStatement(insertMessageSql('user', options.emailDelaySeconds));
+    this.insertAdminMessage = new PreparedStatement(insertMessageSql('admin', options.emailDelaySeconds));
+  }
 
   async getOrCreateChat(userId: string): Promise<ChatRow> {
     const [created] = await this.db
@@ -257,32 +264,13 @@ export class ChatService {
    * NOTIFY); the caller returns the original.
    */
   private async insertMessage(chatId: string, sender: Sender, clientId: string, content: string): Promise<Message> {
-    const isUser = sender.type === 'user';
-    const [row] = await this.db.execute<StoredMessageRow>(sql`
-      with chat as (
-        update support_chats
-        set last_seq = last_seq + 1,
-            last_message_at = clock_timestamp(),
-            updated_at = clock_timestamp(),
-            last_user_message_at = case when ${isUser} then clock_timestamp() else last_user_message_at end,
-            archived_at = case when ${isUser} then null else archived_at end
-        where id = ${chatId}
-        returning id, user_id, last_seq, last_message_at, last_user_message_at, admin_viewed_at, archived_at
-      ), inserted as (
-        insert into support_messages (chat_id, seq, client_id, content, sender_type, sender_id, created_at, updated_at)
-        select id, last_seq, ${clientId}, ${content}, ${sender.type}, ${isUser ? null : sender.userId}::uuid,
-               last_message_at, last_message_at
-        from chat
-        returning id, chat_id, seq, client_id, content, sender_type, sender_id, read_at, created_at
-      ), email as (
-        ${isUser ? sql`select null` : replyEmailJobSql(chatId, this.options.emailDelaySeconds)}
-      ), stored as (
-        select i.id, i.chat_id, i.seq, i.client_id, i.content, i.sender_type,
-               coalesce(s.name, s.email) as sender_name, i.read_at, i.created_at
-        from inserted i left join support_users s on s.id = i.sender_id
-      )
-      select m.*, ${notifyMessageSql} as notified, (select count(*) from email) as email_jobs
-      from stored m, chat c join support_users u on u.id = c.user_id`);
+    const statement = sender.type === 'user' ? this.insertUserMessage : this.insertAdminMessage;
+    const [row] = await statement.run(this.db.$client, {
+      chatId,
+      clientId,
+      content,
+      senderId: sender.type === 'user' ? null : sender.userId,
+    });
     if (!row) throw new AppError('chat_not_found', 'Chat not found');
     return messageFromRow(row);
   }
@@ -418,6 +406,62 @@ export type ListItemRow = {
   admin_viewed_at: string | Date | null;
   last_seq: string | number;
 };
+
+/**
+ * A statement built once from Drizzle SQL (placeholders for the per-call values) and run as a
+ * named prepared statement: the message insert is the hottest statement, and building it per call
+ * (Drizzle) and parsing and planning it per call (Postgres) cost more than the insert itself.
+ */
+class PreparedStatement<Row> {
+  private readonly query: Query;
+
+  constructor(statement: SQL) {
+    this.query = new PgDialect().sqlToQuery(statement);
+  }
+
+  run(client: Sql, values: Record<string, unknown>): Promise<Row[]> {
+    return client.unsafe<Row[]>(this.query.sql, fillPlaceholders(this.query.params, values) as ParameterOrJSON<never>[], {
+      prepare: true,
+    });
+  }
+}
+
+/**
+ * One statement, so one round trip and an implicit transaction: bump the chat's seq (the UPDATE
+ * takes the row lock, so writers of a chat serialise and created_at follows seq), insert the
+ * message, schedule the reply email for admin messages, and NOTIFY (delivered on commit).
+ * A duplicate client_id fails the unique index and rolls everything back (seq bump, email job,
+ * NOTIFY); the caller returns the original. Placeholders: chatId, clientId, content, senderId.
+ */
+function insertMessageSql(senderType: Sender['type'], emailDelaySeconds: number): SQL {
+  const isUser = senderType === 'user';
+  const chatId = sql.placeholder('chatId');
+  return sql`
+    with chat as (
+      update support_chats
+      set last_seq = last_seq + 1,
+          last_message_at = clock_timestamp(),
+          updated_at = clock_timestamp()
+          -- A user message makes the chat unread for admins and brings it back from the archive.
+          ${isUser ? sql`, last_user_message_at = clock_timestamp(), archived_at = null` : sql``}
+      where id = ${chatId}
+      returning id, user_id, last_seq, last_message_at, last_user_message_at, admin_viewed_at, archived_at
+    ), inserted as (
+      insert into support_messages (chat_id, seq, client_id, content, sender_type, sender_id, created_at, updated_at)
+      select id, last_seq, ${sql.placeholder('clientId')}, ${sql.placeholder('content')}, ${senderType},
+             ${sql.placeholder('senderId')}::uuid, last_message_at, last_message_at
+      from chat
+      returning id, chat_id, seq, client_id, content, sender_type, sender_id, read_at, created_at
+    ), email as (
+      ${isUser ? sql`select null` : replyEmailJobSql(chatId, emailDelaySeconds)}
+    ), stored as (
+      select i.id, i.chat_id, i.seq, i.client_id, i.content, i.sender_type,
+             coalesce(s.name, s.email) as sender_name, i.read_at, i.created_at
+      from inserted i left join support_users s on s.id = i.sender_id
+    )
+    select m.*, ${notifyMessageSql} as notified, (select count(*) from email) as email_jobs
+    from stored m, chat c join support_users u on u.id = c.user_id`;
+}
 
 /** The inbox's preview of a message body (one definition for the list query and the NOTIFY). */
 function previewSql(content: SQL): SQL {
