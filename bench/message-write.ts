@@ -112,7 +112,7 @@ export async function runMessageWriteBench(): Promise<BenchSection> {
     title: 'Message writes (Postgres side of the message path)',
     table: rows,
     notes: [
-      'sendMessage = lock-free duplicate check + one statement (seq bump, insert, chat touch, NOTIFY) — the optimisation made after profiling the message path.',
+      'sendMessage = one prepared statement (seq bump, insert, chat touch, NOTIFY carrying the message and inbox item); a duplicate client_id is refused by the unique index, not looked for first.',
       'Previous design, replayed here in the same run through Drizzle as the old ChatService did: BEGIN; SELECT ... FOR UPDATE; duplicate check; UPDATE chat; INSERT; pg_notify; COMMIT.',
       'Ratios in brackets are against the bare INSERT loop of the same run.',
     ],

@@ -75,7 +75,7 @@ if (ONLY.has('path')) {
     title: 'Two instances (LISTEN/NOTIFY fan-out)',
     table: twoTable,
     notes: [
-      'Two app processes on one database; each message is inserted on A and reaches B only through NOTIFY, where B reads it from the table (A\'s copy of the row is not shared).',
+      'Two app processes on one database; each message is inserted on A and reaches B only through NOTIFY, which carries the stored message and inbox item (B reads the table only for a message too long for the payload, or after a gap).',
       'Both rows measured back to back in the same run; both servers share the 2 cores with Postgres and the clients.',
     ],
     data: { twoInstances: path.twoInstances },

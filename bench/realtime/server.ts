@@ -30,7 +30,6 @@ function memory() {
 function applyBenchSwitches(app: FastifyInstance): void {
   const switches = new Set((process.env.BENCH_SWITCHES ?? '').split(',').filter(Boolean));
   const chats = app.chats as unknown as Record<string, unknown>;
-  if (switches.has('no-duplicate-precheck')) chats.findByClientId = async () => undefined;
   if (switches.has('no-list-items')) chats.getListItems = async () => [];
 }
 

@@ -74,18 +74,16 @@ describe('the reconnect recipe (after_seq = highest seq held, own acks included)
       client.send({ type: 'subscribe', channel: 'chat', chat_id: chatId, after_seq: 0 });
       await client.waitFor((f) => f.type === 'subscribed');
 
-      // Hold the hub's next read, so an admin reply is committed but not yet delivered ...
-      const listMessages = chats.listMessages.bind(chats);
+      // Hold the admin reply's NOTIFY before the hub, so the reply is committed but not yet delivered ...
+      const hub = ctx.app.hub;
+      const handleEvent = hub.handleEvent.bind(hub);
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      let reads = 0;
       const held = new Promise<void>((resolve) => {
-        chats.listMessages = async (...args) => {
-          if (reads++ === 0) {
-            resolve();
-            await gate;
-          }
-          return listMessages(...args);
+        hub.handleEvent = (event) => {
+          if (event.e !== 'message' || event.seq !== 1) return handleEvent(event);
+          resolve();
+          void gate.then(() => handleEvent(event));
         };
       });
       expect((await api(ctx.app).reply(adminToken(), chatId, 'earlier reply', 'a-1')).statusCode).toBe(201);

@@ -45,6 +45,40 @@ describe('idempotent sends under concurrency', () => {
     expect(Number(chat!.last_seq)).toBe(1);
   });
 
+  it('returns the original for a retried client_id and bumps no seq, queues no email, notifies nobody', async () => {
+    const token = userToken();
+    const chatId = await http.chatId(token);
+    const first = await http.send(token, 'first', 'retry-me');
+    expect((await http.send(token, 'second', 'other')).statusCode).toBe(201);
+    const replyId = `reply-${randomUUID()}`;
+    expect((await http.reply(admin, chatId, 'reply', replyId)).statusCode).toBe(201);
+    // The chat's one reply-email job: a second add_job for its key would bump the revision.
+    const jobs = async () =>
+      ctx.database.sql`select revision, run_at, updated_at from graphile_worker.jobs where key = ${`reply-email:${chatId}`}`;
+    const jobsBefore = await jobs();
+    const notified: string[] = [];
+    const listening = await ctx.database.sql.listen('support_chat_events', (payload) => notified.push(payload));
+    try {
+      const retry = await http.send(token, 'first, edited', 'retry-me');
+      expect(retry.statusCode).toBe(200);
+      expect(retry.json()).toEqual(first.json());
+      const adminRetry = await http.reply(admin, chatId, 'reply again', replyId);
+      expect(adminRetry.statusCode).toBe(200);
+      expect(adminRetry.json().seq).toBe(3);
+      // A round trip on the listening connection's server: any NOTIFY of the retries is in by now.
+      await ctx.database.sql`select pg_notify('support_chat_events', 'marker')`;
+      for (let i = 0; i < 50 && !notified.includes('marker'); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(notified).toEqual(['marker']);
+    } finally {
+      await listening.unlisten();
+    }
+    expect(jobsBefore).toHaveLength(1);
+    expect(await jobs()).toEqual(jobsBefore);
+    const next = await http.send(token, 'third', 'after-retry');
+    expect(next.json().seq).toBe(4);
+    expect((await stored(chatId)).map((m) => m.client_id)).toEqual(['retry-me', 'other', replyId, 'after-retry']);
+  });
+
   it('stores one admin reply for concurrent retries of the same client_id', async () => {
     const chatId = await http.chatId(userToken());
     const responses = await Promise.all(Array.from({ length: 10 }, () => http.reply(admin, chatId, 'reply', 'admin-same')));

@@ -1,5 +1,6 @@
 // Delivery guarantees over real sockets and a real database: catch-up without gaps or duplicates,
 // concurrent writers, two instances on one database, and a LISTEN connection that drops.
+import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbClient, type DbClient } from '../src/db/client.js';
@@ -46,6 +47,18 @@ async function newChat() {
   const chatId = ready.chat_id as string;
   const admin = await ctx.app.users.ensureUser(ctx.app.identity.verify(adminToken()));
   return { client, chatId, adminId: admin.id, token };
+}
+
+/** Counts the hub's message reads on one instance (restore when done). */
+function countReads(instance: TestContext) {
+  const service = instance.app.chats;
+  const original = service.listMessages;
+  const reads = { count: 0, restore: () => (service.listMessages = original) };
+  service.listMessages = (...args) => {
+    reads.count += 1;
+    return original.apply(service, args);
+  };
+  return reads;
 }
 
 const seqs = (frames: Frame[]) => frames.map((f) => f.message.seq as number);
@@ -165,6 +178,73 @@ describe('several instances', () => {
     await admin.waitFor((f) => f.type === 'typing');
     expect(seqs(user.messages(chatId))).toEqual([1, 2]);
     expect(seqs(admin.messages(chatId))).toEqual([1, 2]);
+  });
+
+  it('gives the other instance the acked message from the NOTIFY alone, without reading it back', async () => {
+    const { client: user, ready } = await connect(url, userToken());
+    const chatId = ready.chat_id as string;
+    await subscribe(user, chatId);
+    const { client: admin } = await connect(otherUrl, adminToken());
+    await subscribe(admin, chatId);
+    const reads = countReads(other);
+    try {
+      user.send({ type: 'send_message', chat_id: chatId, client_id: 'carried', content: 'Ça va? 👋' });
+      const ack = await user.waitFor((f) => f.type === 'ack');
+      await waitForSeq(admin, chatId, 1);
+      expect(admin.messages(chatId)[0]!.message).toEqual(ack.message);
+      expect(reads.count).toBe(0);
+    } finally {
+      reads.restore();
+    }
+  });
+
+  it('gives the other instance\'s inbox the chat_updated the list query would, without querying', async () => {
+    const email = `ana-${randomUUID()}@example.com`;
+    const { client: user, ready } = await connect(url, userToken(undefined, { email, name: 'Ana' }));
+    const chatId = ready.chat_id as string;
+    const { client: inbox } = await connect(otherUrl, adminToken());
+    inbox.send({ type: 'subscribe', channel: 'admin' });
+    await inbox.waitFor((f) => f.type === 'subscribed');
+    const service = other.app.chats;
+    const original = service.getListItems;
+    let queries = 0;
+    service.getListItems = (...args) => {
+      queries += 1;
+      return original.apply(service, args);
+    };
+    try {
+      // Over the 100-character preview, in characters that are not one byte each.
+      user.send({ type: 'send_message', chat_id: chatId, client_id: 'long-preview', content: 'Größe 👋 '.repeat(15) });
+      const update = await inbox.waitFor((f) => f.type === 'chat_updated' && f.chat.id === chatId);
+      const announced = await inbox.waitFor((f) => f.type === 'new_user_message' && f.chat_id === chatId);
+      expect(queries).toBe(0);
+      expect(announced.user_email).toBe(email);
+      expect(update.chat).toEqual((await original.call(service, [chatId]))[0]);
+      expect(update.chat.last_message_preview).toMatch(/\.\.\.$/);
+    } finally {
+      service.getListItems = original;
+    }
+  });
+
+  it('delivers a message too long for the NOTIFY payload by reading it on the other instance', async () => {
+    const { client: user, ready } = await connect(url, userToken());
+    const chatId = ready.chat_id as string;
+    await subscribe(user, chatId);
+    const { client: admin } = await connect(otherUrl, adminToken());
+    await subscribe(admin, chatId);
+    const reads = countReads(other);
+    // 5,000 three-byte characters: 15,000 bytes, well over the 8000-byte payload limit.
+    const content = '€'.repeat(5000);
+    try {
+      user.send({ type: 'send_message', chat_id: chatId, client_id: 'long', content });
+      const ack = await user.waitFor((f) => f.type === 'ack' || f.type === 'error');
+      expect(ack.type).toBe('ack');
+      await waitForSeq(admin, chatId, 1);
+      expect(admin.messages(chatId)[0]!.message).toEqual(ack.message);
+      expect(reads.count).toBeGreaterThan(0);
+    } finally {
+      reads.restore();
+    }
   });
 
   it('loses nothing when the LISTEN connections drop and come back', async () => {

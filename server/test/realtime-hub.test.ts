@@ -26,7 +26,7 @@ function message(seq: number): Message {
 }
 
 /** A reader over a list of messages; every call waits a tick, like a database round trip. */
-function reader(messages: Message[]) {
+function reader(messages: Message[], reads = { messages: 0, items: 0 }) {
   const tick = () => new Promise((r) => setTimeout(r, 1));
   const item = (): ChatListItem & { admin_viewed_at: null; last_seq: number } => ({
     id: chatId,
@@ -49,15 +49,18 @@ function reader(messages: Message[]) {
     },
     async listMessages(_id: string, q: { after_seq?: number | undefined; limit?: number | undefined }) {
       await tick();
+      reads.messages += 1;
       const rows = messages.filter((m) => m.seq > (q.after_seq ?? 0));
       return { messages: rows.slice(0, q.limit ?? 50), has_more: rows.length > (q.limit ?? 50) };
     },
     async getMessagesBySeq(_id: string, from: number, to: number) {
       await tick();
+      reads.messages += 1;
       return messages.filter((m) => m.seq >= from && m.seq <= to);
     },
     async getListItems() {
       await tick();
+      reads.items += 1;
       return [item()];
     },
   };
@@ -88,7 +91,7 @@ describe('Hub chat_updated', () => {
     messages.push(message(2));
     // NOTIFY of seq 2 first, then the sender's ack waits in the same queue.
     hub.handleEvent({ e: 'message', chat_id: chatId, seq: 2, sender_type: 'admin' });
-    void hub.afterDelivered(sender.subscriber, chatId, 2, () => sender.frames.push({ type: 'ack' }));
+    void hub.afterDelivered(sender.subscriber, messages[1]!, () => sender.frames.push({ type: 'ack' }));
     await settle();
     expect(sender.frames.filter((f) => f.type === 'ack')).toHaveLength(1);
     const updates = admin.frames.filter((f) => f.type === 'chat_updated');
@@ -112,5 +115,113 @@ describe('Hub chat_updated', () => {
     // The chat-level change (e.g. admin_viewed_at for "Seen") reaches the visitor too.
     expect(visitor.frames.filter((f) => f.type === 'chat_updated')).toHaveLength(1);
     expect(visitor.frames.filter((f) => f.type === 'new_message').map((f) => (f.message as Message).seq)).toEqual([2, 3]);
+  });
+});
+
+describe('Hub delivery of messages carried by their NOTIFY', () => {
+  const seqsOf = (frames: { type: string; [k: string]: unknown }[]) =>
+    frames.filter((f) => f.type === 'new_message').map((f) => (f.message as Message).seq);
+
+  it('delivers a carried message without reading the table', async () => {
+    const messages = [message(1)];
+    const reads = { messages: 0, items: 0 };
+    const hub = new Hub(reader(messages, reads), log);
+    const visitor = socket('user');
+    const agent = socket('admin');
+    await hub.subscribeChat(visitor.subscriber, chatId, 1);
+    await hub.subscribeChat(agent.subscriber, chatId, 1);
+    const before = reads.messages;
+    messages.push(message(2));
+    hub.handleEvent({ e: 'message', chat_id: chatId, seq: 2, sender_type: 'admin', message: messages[1]! });
+    await settle();
+    expect(reads.messages).toBe(before);
+    expect(seqsOf(visitor.frames)).toEqual([2]);
+    expect(agent.frames.find((f) => f.type === 'new_message')!.message).toEqual(messages[1]);
+  });
+
+  it('reads the missing messages when a subscriber lacks one before the carried message', async () => {
+    const messages = [message(1)];
+    const reads = { messages: 0, items: 0 };
+    const hub = new Hub(reader(messages, reads), log);
+    const visitor = socket('user');
+    await hub.subscribeChat(visitor.subscriber, chatId, 1);
+    const before = reads.messages;
+    // Seq 2's NOTIFY was lost (LISTEN was down): seq 3 arrives carried, seq 2 only in the table.
+    messages.push(message(2), message(3));
+    hub.handleEvent({ e: 'message', chat_id: chatId, seq: 3, sender_type: 'admin', message: messages[2]! });
+    await settle();
+    expect(reads.messages).toBeGreaterThan(before);
+    expect(seqsOf(visitor.frames)).toEqual([2, 3]);
+  });
+
+  it('acks the sender from its own stored message when its NOTIFY is late, and sends it once', async () => {
+    const messages = [message(1)];
+    const reads = { messages: 0, items: 0 };
+    const hub = new Hub(reader(messages, reads), log);
+    const sender = socket('admin');
+    await hub.subscribeChat(sender.subscriber, chatId, 1);
+    const before = reads.messages;
+    messages.push(message(2));
+    await hub.afterDelivered(sender.subscriber, messages[1]!, () => sender.frames.push({ type: 'ack' }));
+    expect(sender.frames.map((f) => f.type).slice(-2)).toEqual(['new_message', 'ack']);
+    hub.handleEvent({ e: 'message', chat_id: chatId, seq: 2, sender_type: 'admin', message: messages[1]! });
+    await settle();
+    expect(reads.messages).toBe(before);
+    expect(seqsOf(sender.frames)).toEqual([2]);
+  });
+
+  it('reads before acking when the sender lacks an earlier message', async () => {
+    const messages = [message(1)];
+    const hub = new Hub(reader(messages), log);
+    const sender = socket('admin');
+    await hub.subscribeChat(sender.subscriber, chatId, 1);
+    // Seq 2 (someone else's) has no NOTIFY yet; the sender's own seq 3 must not overtake it.
+    messages.push(message(2), message(3));
+    await hub.afterDelivered(sender.subscriber, messages[2]!, () => sender.frames.push({ type: 'ack' }));
+    expect(seqsOf(sender.frames)).toEqual([2, 3]);
+    expect(sender.frames.at(-1)!.type).toBe('ack');
+  });
+});
+
+describe('Hub chat_updated from the inbox item a message NOTIFY carries', () => {
+  it('sends the carried item and the user email from it without reading', async () => {
+    const messages = [message(1)];
+    const reads = { messages: 0, items: 0 };
+    const hub = new Hub(reader(messages, reads), log);
+    const admin = socket('admin');
+    hub.subscribeAdmin(admin.subscriber);
+    const userMessage: Message = { ...message(2), sender_type: 'user', sender_name: null };
+    messages.push(userMessage);
+    const item = {
+      id: chatId,
+      user_id: randomUUID(),
+      user_email: 'lee@example.com',
+      user_name: 'Lee',
+      last_message_at: userMessage.created_at,
+      last_message_preview: userMessage.content,
+      last_message_sender: 'user' as const,
+      message_count: 2,
+      unread: true,
+      archived: false,
+      admin_viewed_at: null,
+      last_seq: 2,
+    };
+    hub.handleEvent({ e: 'message', chat_id: chatId, seq: 2, sender_type: 'user', message: userMessage, item });
+    await settle();
+    expect(reads).toEqual({ messages: 0, items: 0 });
+    expect(admin.frames.find((f) => f.type === 'chat_updated')!.chat).toEqual(item);
+    expect(admin.frames.find((f) => f.type === 'new_user_message')).toMatchObject({ user_email: 'lee@example.com', message: userMessage });
+  });
+
+  it('reads the item when the NOTIFY carried none', async () => {
+    const messages = [message(1), message(2)];
+    const reads = { messages: 0, items: 0 };
+    const hub = new Hub(reader(messages, reads), log);
+    const admin = socket('admin');
+    hub.subscribeAdmin(admin.subscriber);
+    hub.handleEvent({ e: 'message', chat_id: chatId, seq: 2, sender_type: 'admin' });
+    await settle();
+    expect(reads.items).toBe(1);
+    expect((admin.frames.find((f) => f.type === 'chat_updated')!.chat as { last_seq: number }).last_seq).toBe(2);
   });
 });

@@ -3,7 +3,8 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema.js';
 
-export type Database = PostgresJsDatabase<typeof schema>;
+/** Drizzle over the postgres.js client (`$client`, for the few statements run as prepared). */
+export type Database = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
 export type Sql = postgres.Sql;
 
 export interface DbClient {

@@ -293,7 +293,7 @@ export class Connection implements Subscriber, Peer {
     );
     // Everyone else (and the sender's own subscription) gets it through NOTIFY, like REST writes;
     // the ack waits until this socket's subscription has every earlier message of the chat.
-    await this.app.hub.afterDelivered(this, frame.chat_id, result.message.seq, () =>
+    await this.app.hub.afterDelivered(this, result.message, () =>
       this.send({ type: 'ack', client_id: frame.client_id, message: result.message }),
     );
   }

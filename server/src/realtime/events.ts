@@ -1,12 +1,22 @@
 // Change events the writers publish with pg_notify inside their transaction (so they fire only on
-// commit) and every instance's hub LISTENs to. Small payloads: ids and seqs, never content.
+// commit) and every instance's hub LISTENs to. Small payloads (ids and seqs), except that a message
+// event carries the stored message and the chat's inbox item when they fit, so listeners need not
+// read them back.
 import { sql, type SQL } from 'drizzle-orm';
+import type { AdminChat } from '../schemas/admin.js';
+import type { Message } from '../schemas/common.js';
 
 export const EVENTS_CHANNEL = 'support_chat_events';
 
+/** Postgres refuses a NOTIFY payload of 8000 bytes or more (default build). */
+export const MAX_NOTIFY_BYTES = 8000;
+
 export type ChatEvent =
-  /** A message was stored with this seq. */
-  | { e: 'message'; chat_id: string; seq: number; sender_type: 'user' | 'admin' }
+  /**
+   * A message was stored with this seq. When they fit the payload, `message` is the stored message
+   * and `item` the chat's inbox item right after it.
+   */
+  | { e: 'message'; chat_id: string; seq: number; sender_type: 'user' | 'admin'; message?: Message; item?: AdminChat }
   /** Chat-level state changed (archive, unarchive, admin viewed, contact details). */
   | { e: 'chat'; chat_id: string }
   /** The user read admin messages up to this seq. */

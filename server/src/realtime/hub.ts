@@ -5,6 +5,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { noTelemetry, type RealtimeTelemetry } from '../metrics/telemetry.js';
 import type { ChatService } from '../services/chat-service.js';
+import type { ChatListItem } from '../schemas/admin.js';
 import type { Message } from '../schemas/common.js';
 import type { ChatEvent } from './events.js';
 
@@ -132,19 +133,21 @@ export class Hub {
   }
 
   /**
-   * Runs `send` (an ack) once `subscriber` has been sent every message of the chat up to `seq`.
-   * Clients count their own acks towards after_seq: an ack that overtook an earlier message still
-   * on its way would make a reconnect right after it skip that message for good.
+   * Runs `send` (an ack) once `subscriber` has been sent every message of the chat up to
+   * `message`, the one it just stored. Clients count their own acks towards after_seq: an ack
+   * that overtook an earlier message still on its way would make a reconnect right after it skip
+   * that message for good.
    */
-  afterDelivered(subscriber: Subscriber, chatId: string, seq: number, send: () => void): Promise<void> {
-    const subscription = this.rooms.get(chatId)?.subscribers.get(subscriber);
-    if (!subscription || subscription.deliveredSeq >= seq) {
+  afterDelivered(subscriber: Subscriber, message: Message, send: () => void): Promise<void> {
+    const subscription = this.rooms.get(message.chat_id)?.subscribers.get(subscriber);
+    if (!subscription || subscription.deliveredSeq >= message.seq) {
       send();
       return Promise.resolve();
     }
     // If delivery fails the socket is closed (see enqueue) and the client resends: no ack then.
-    return this.enqueue(chatId, async (room) => {
-      if (room.subscribers.has(subscriber)) await this.deliver(room, seq);
+    return this.enqueue(message.chat_id, async (room) => {
+      // The write often returns before its NOTIFY arrives: the committed message is at hand.
+      if (room.subscribers.has(subscriber) && !this.deliverKnown(room, message)) await this.deliver(room, message.seq);
       send();
     });
   }
@@ -237,10 +240,12 @@ export class Hub {
   }
 
   private async onMessage(room: Room, event: Extract<ChatEvent, { e: 'message' }>): Promise<void> {
-    const fetched = await this.deliver(room, event.seq);
+    const carried = event.message;
+    const fetched = carried && this.deliverKnown(room, carried) ? carried : await this.deliver(room, event.seq);
+    if (event.item) room.userEmail = event.item.user_email;
     if (this.admins.size === 0) return;
     if (event.sender_type === 'user') {
-      const message = fetched ?? (await this.chats.getMessagesBySeq(room.chatId, event.seq, event.seq))[0];
+      const message = carried ?? fetched ?? (await this.chats.getMessagesBySeq(room.chatId, event.seq, event.seq))[0];
       if (message) {
         if (room.userEmail === undefined) {
           const [item] = await this.chats.getListItems([room.chatId]);
@@ -255,7 +260,20 @@ export class Hub {
         for (const admin of this.admins) sendRaw(admin, frame);
       }
     }
-    await this.publishChatUpdated(room, false);
+    await this.publishChatUpdated(room, false, event.item);
+  }
+
+  /**
+   * Delivers a committed message without reading it, when no subscriber lacks an earlier one
+   * (the common case: NOTIFYs of a chat arrive in seq order). Returns false on a gap (a LISTEN
+   * reconnect, a subscriber still behind): then only the table has what is missing.
+   */
+  private deliverKnown(room: Room, message: Message): boolean {
+    for (const s of room.subscribers.values()) {
+      if (s.deliveredSeq < message.seq - 1) return false;
+    }
+    this.sendToBehind(room, message);
+    return true;
   }
 
   /**
@@ -272,21 +290,25 @@ export class Hub {
     }
     while (from !== Infinity) {
       const page = await this.chats.listMessages(room.chatId, { after_seq: from, limit: this.pageSize });
-      for (const message of page.messages) {
-        const frame = JSON.stringify({ type: 'new_message', chat_id: room.chatId, message });
-        for (const [subscriber, s] of room.subscribers) {
-          if (message.seq <= s.deliveredSeq) continue;
-          s.deliveredSeq = message.seq;
-          if (!subscriber.open) continue;
-          subscriber.sendRaw(frame);
-          this.telemetry.messageDelivered(message.created_at, 'live');
-        }
-      }
+      for (const message of page.messages) this.sendToBehind(room, message);
       found ??= page.messages.find((m) => m.seq === untilSeq);
       const last = page.messages[page.messages.length - 1];
       from = page.has_more && last ? last.seq : Infinity;
     }
     return found;
+  }
+
+  /** Sends `message` to the subscribers that have not had it; callers keep it gap-free. */
+  private sendToBehind(room: Room, message: Message): void {
+    let frame: string | undefined;
+    for (const [subscriber, s] of room.subscribers) {
+      if (message.seq <= s.deliveredSeq) continue;
+      s.deliveredSeq = message.seq;
+      if (!subscriber.open) continue;
+      frame ??= JSON.stringify({ type: 'new_message', chat_id: room.chatId, message });
+      subscriber.sendRaw(frame);
+      this.telemetry.messageDelivered(message.created_at, 'live');
+    }
   }
 
   /** Replays stored messages to one new subscriber (others in the room are not touched). */
@@ -311,9 +333,10 @@ export class Hub {
 
   /**
    * chat_updated for admin lists (and, on chat-level changes, for the chat's own subscribers).
-   * A burst of events for one chat sends one update, from the last queued task.
+   * A burst of events for one chat sends one update, from the last queued task. `known` is the
+   * chat's item as of the event (a message NOTIFY carries it); without it the item is read.
    */
-  private async publishChatUpdated(room: Room, toChatSubscribers: boolean): Promise<void> {
+  private async publishChatUpdated(room: Room, toChatSubscribers: boolean, known?: ChatListItem): Promise<void> {
     // Other queued tasks (a subscribe, an ack waiting its turn) send no chat_updated: only a later
     // update task may stand in for this one, and it owes the chat's subscribers what this one did.
     if (room.updates > 1) {
@@ -325,7 +348,7 @@ export class Hub {
     const audience = [...this.admins];
     if (toSubscribers) for (const subscriber of room.subscribers.keys()) audience.push(subscriber);
     if (audience.length === 0) return;
-    const [item] = await this.chats.getListItems([room.chatId]);
+    const item = known ?? (await this.chats.getListItems([room.chatId]))[0];
     if (!item) return;
     room.userEmail = item.user_email;
     const frame = JSON.stringify({ type: 'chat_updated', chat: item });

@@ -1,11 +1,12 @@
 // The chat domain: every write is one transaction that also publishes its change event, so REST,
 // WebSocket and the worker share one path and nothing is broadcast that did not commit.
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import type { Database } from '../db/client.js';
+import { and, asc, desc, eq, fillPlaceholders, gt, lt, sql, type Query, type SQL } from 'drizzle-orm';
+import { alias, PgDialect } from 'drizzle-orm/pg-core';
+import type { ParameterOrJSON } from 'postgres';
+import type { Database, Sql } from '../db/client.js';
 import { supportChats, supportMessages, supportUsers, type ChatRow } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import { EVENTS_CHANNEL, notifyStatement } from '../realtime/events.js';
+import { EVENTS_CHANNEL, MAX_NOTIFY_BYTES, notifyStatement } from '../realtime/events.js';
 import type { ChatListItem, ChatListResponse } from '../schemas/admin.js';
 import { MAX_MESSAGE_LENGTH, type Message, type MessagePage, type ReadResult } from '../schemas/common.js';
 import { replyEmailJobSql } from '../jobs/enqueue.js';
@@ -57,6 +58,34 @@ type MessageSelection = {
   createdAt: Date | string;
 };
 
+/** A stored message as the insert returns it and as its NOTIFY carries it (Postgres' column names). */
+export type StoredMessageRow = {
+  id: string;
+  chat_id: string;
+  seq: string | number;
+  client_id: string;
+  content: string;
+  sender_type: 'user' | 'admin';
+  sender_name: string | null;
+  read_at: Date | string | null;
+  created_at: Date | string;
+};
+
+/** The one mapping from a stored row (the insert's RETURNING or a NOTIFY payload) to the wire shape. */
+export function messageFromRow(row: StoredMessageRow): Message {
+  return toWireMessage({
+    id: row.id,
+    chatId: row.chat_id,
+    seq: Number(row.seq),
+    clientId: row.client_id,
+    content: row.content,
+    senderType: row.sender_type,
+    senderName: row.sender_name,
+    readAt: row.read_at,
+    createdAt: row.created_at,
+  });
+}
+
 export function toWireMessage(row: MessageSelection): Message {
   return {
     id: row.id,
@@ -69,6 +98,16 @@ export function toWireMessage(row: MessageSelection): Message {
     read_at: row.readAt ? new Date(row.readAt).toISOString() : null,
     created_at: new Date(row.createdAt).toISOString(),
   };
+}
+
+const CLIENT_ID_INDEX = 'support_messages_chat_client_id_key';
+
+/** The unique (chat_id, client_id) index refused the insert: that client_id is already stored. */
+function isDuplicateClientId(err: unknown): boolean {
+  // Drizzle wraps the driver's error; postgres.js puts the Postgres fields on it directly.
+  const pgError = (err as { cause?: unknown }).cause ?? err;
+  const { code, constraint_name } = pgError as { code?: string; constraint_name?: string };
+  return code === '23505' && constraint_name === CLIENT_ID_INDEX;
 }
 
 /** Trims and checks a message body, throwing the stable error codes the clients rely on. */
@@ -111,10 +150,16 @@ function decodeCursor(raw: string): ListCursor {
 }
 
 export class ChatService {
+  private readonly insertUserMessage: PreparedStatement<StoredMessageRow>;
+  private readonly insertAdminMessage: PreparedStatement<StoredMessageRow>;
+
   constructor(
     private readonly db: Database,
     private readonly options: ChatServiceOptions,
-  ) {}
+  ) {
+    this.insertUserMessage = new PreparedStatement(insertMessageSql('user', options.emailDelaySeconds));
+    this.insertAdminMessage = new PreparedStatement(insertMessageSql('admin', options.emailDelaySeconds));
+  }
 
   async getOrCreateChat(userId: string): Promise<ChatRow> {
     const [created] = await this.db
@@ -183,17 +228,18 @@ export class ChatService {
 
   /**
    * Stores a message exactly once per (chat, client_id). The chat row lock serialises writers of one
-   * chat, so seqs are gap-free and created_at follows seq order.
+   * chat, so seqs are gap-free and created_at follows seq order. A retry (a resend after a lost
+   * ack) is rare, so it is not looked for first: the unique index refuses it and the original is
+   * read then.
    */
   async sendMessage(chatId: string, sender: Sender, clientId: string, rawContent: string): Promise<SendResult> {
     const content = normalizeContent(rawContent);
     try {
-      const result = await this.insertMessage(chatId, sender, clientId, content);
-      if (result.created) this.options.telemetry?.messageStored(sender.type);
-      return result;
+      const message = await this.insertMessage(chatId, sender, clientId, content);
+      this.options.telemetry?.messageStored(sender.type);
+      return { message, created: true };
     } catch (err) {
-      // A concurrent duplicate that slipped past the check: the original is now committed.
-      if ((err as { cause?: { code?: string } }).cause?.code === '23505') {
+      if (isDuplicateClientId(err)) {
         const existing = await this.findByClientId(chatId, clientId);
         if (existing) return { message: existing, created: false };
       }
@@ -214,52 +260,19 @@ export class ChatService {
    * One statement, so one round trip and an implicit transaction: bump the chat's seq (the UPDATE
    * takes the row lock, so writers of a chat serialise and created_at follows seq), insert the
    * message, schedule the reply email for admin messages, and NOTIFY (delivered on commit).
-   * A duplicate client_id fails the unique index and rolls everything back; the caller returns
-   * the original.
+   * A duplicate client_id fails the unique index and rolls everything back (seq bump, email job,
+   * NOTIFY); the caller returns the original.
    */
-  private async insertMessage(chatId: string, sender: Sender, clientId: string, content: string): Promise<SendResult> {
-    const existing = await this.findByClientId(chatId, clientId);
-    if (existing) return { message: existing, created: false };
-    const isUser = sender.type === 'user';
-    const [row] = await this.db.execute<InsertedRow>(sql`
-      with chat as (
-        update support_chats
-        set last_seq = last_seq + 1,
-            last_message_at = clock_timestamp(),
-            updated_at = clock_timestamp(),
-            last_user_message_at = case when ${isUser} then clock_timestamp() else last_user_message_at end,
-            archived_at = case when ${isUser} then null else archived_at end
-        where id = ${chatId}
-        returning id, last_seq, last_message_at
-      ), inserted as (
-        insert into support_messages (chat_id, seq, client_id, content, sender_type, sender_id, created_at, updated_at)
-        select id, last_seq, ${clientId}, ${content}, ${sender.type}, ${isUser ? null : sender.userId}::uuid,
-               last_message_at, last_message_at
-        from chat
-        returning id, chat_id, seq, client_id, content, sender_type, sender_id, read_at, created_at
-      ), email as (
-        ${isUser ? sql`select null` : replyEmailJobSql(chatId, this.options.emailDelaySeconds)}
-      )
-      select i.*, coalesce(s.name, s.email) as sender_name,
-             pg_notify(${EVENTS_CHANNEL}, json_build_object(
-               'e', 'message', 'chat_id', i.chat_id, 'seq', i.seq, 'sender_type', i.sender_type)::text) as notified,
-             (select count(*) from email) as email_jobs
-      from inserted i left join support_users s on s.id = i.sender_id`);
+  private async insertMessage(chatId: string, sender: Sender, clientId: string, content: string): Promise<Message> {
+    const statement = sender.type === 'user' ? this.insertUserMessage : this.insertAdminMessage;
+    const [row] = await statement.run(this.db.$client, {
+      chatId,
+      clientId,
+      content,
+      senderId: sender.type === 'user' ? null : sender.userId,
+    });
     if (!row) throw new AppError('chat_not_found', 'Chat not found');
-    return {
-      message: toWireMessage({
-        id: row.id,
-        chatId: row.chat_id,
-        seq: Number(row.seq),
-        clientId: row.client_id,
-        content: row.content,
-        senderType: row.sender_type,
-        senderName: row.sender_name,
-        readAt: row.read_at,
-        createdAt: row.created_at,
-      }),
-      created: true,
-    };
+    return messageFromRow(row);
   }
 
   /** The user read the admin's replies (all, or up to a seq). One statement: no lost update. */
@@ -323,7 +336,7 @@ export class ChatService {
   }
 
   private async listItemsWhere(where: SQL, tail: SQL = sql``): Promise<ChatListItem[]> {
-    const rows = await this.db.execute<RawListRow>(sql`${listItemSelect} where ${where} ${tail}`);
+    const rows = await this.db.execute<ListItemRow>(sql`${listItemSelect} where ${where} ${tail}`);
     return rows.map(toListItem);
   }
 
@@ -347,7 +360,7 @@ export class ChatService {
       const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
       conditions.push(sql`(u.email ilike ${pattern} or u.name ilike ${pattern})`);
     }
-    const rows = await this.db.execute<RawListRow>(
+    const rows = await this.db.execute<ListItemRow & { cursor_at: string | null }>(
       sql`${listItemSelect} where ${sql.join(conditions, sql` and `)} order by c.last_message_at desc nulls last, c.id desc nulls last limit ${limit + 1}`,
     );
     const page = rows.slice(0, limit);
@@ -378,19 +391,8 @@ export class ChatService {
   }
 }
 
-type InsertedRow = {
-  id: string;
-  chat_id: string;
-  seq: string | number;
-  client_id: string;
-  content: string;
-  sender_type: 'user' | 'admin';
-  sender_name: string | null;
-  read_at: Date | string | null;
-  created_at: Date | string;
-};
-
-type RawListRow = {
+/** An inbox row as Postgres returns it (the list query, or the message NOTIFY's `item`). */
+export type ListItemRow = {
   id: string;
   user_id: string;
   user_email: string | null;
@@ -403,27 +405,107 @@ type RawListRow = {
   archived: boolean;
   admin_viewed_at: string | Date | null;
   last_seq: string | number;
-  cursor_at: string | null;
 };
+
+/**
+ * A statement built once from Drizzle SQL (placeholders for the per-call values) and run as a
+ * named prepared statement: the message insert is the hottest statement, and building it per call
+ * (Drizzle) and parsing and planning it per call (Postgres) cost more than the insert itself.
+ */
+class PreparedStatement<Row> {
+  private readonly query: Query;
+
+  constructor(statement: SQL) {
+    this.query = new PgDialect().sqlToQuery(statement);
+  }
+
+  run(client: Sql, values: Record<string, unknown>): Promise<Row[]> {
+    return client.unsafe<Row[]>(this.query.sql, fillPlaceholders(this.query.params, values) as ParameterOrJSON<never>[], {
+      prepare: true,
+    });
+  }
+}
+
+/**
+ * One statement, so one round trip and an implicit transaction: bump the chat's seq (the UPDATE
+ * takes the row lock, so writers of a chat serialise and created_at follows seq), insert the
+ * message, schedule the reply email for admin messages, and NOTIFY (delivered on commit).
+ * A duplicate client_id fails the unique index and rolls everything back (seq bump, email job,
+ * NOTIFY); the caller returns the original. Placeholders: chatId, clientId, content, senderId.
+ */
+function insertMessageSql(senderType: Sender['type'], emailDelaySeconds: number): SQL {
+  const isUser = senderType === 'user';
+  const chatId = sql.placeholder('chatId');
+  return sql`
+    with chat as (
+      update support_chats
+      set last_seq = last_seq + 1,
+          last_message_at = clock_timestamp(),
+          updated_at = clock_timestamp()
+          -- A user message makes the chat unread for admins and brings it back from the archive.
+          ${isUser ? sql`, last_user_message_at = clock_timestamp(), archived_at = null` : sql``}
+      where id = ${chatId}
+      returning id, user_id, last_seq, last_message_at, last_user_message_at, admin_viewed_at, archived_at
+    ), inserted as (
+      insert into support_messages (chat_id, seq, client_id, content, sender_type, sender_id, created_at, updated_at)
+      select id, last_seq, ${sql.placeholder('clientId')}, ${sql.placeholder('content')}, ${senderType},
+             ${sql.placeholder('senderId')}::uuid, last_message_at, last_message_at
+      from chat
+      returning id, chat_id, seq, client_id, content, sender_type, sender_id, read_at, created_at
+    ), email as (
+      ${isUser ? sql`select null` : replyEmailJobSql(chatId, emailDelaySeconds)}
+    ), stored as (
+      select i.id, i.chat_id, i.seq, i.client_id, i.content, i.sender_type,
+             coalesce(s.name, s.email) as sender_name, i.read_at, i.created_at
+      from inserted i left join support_users s on s.id = i.sender_id
+    )
+    select m.*, ${notifyMessageSql} as notified, (select count(*) from email) as email_jobs
+    from stored m, chat c join support_users u on u.id = c.user_id`;
+}
+
+/** The inbox's preview of a message body (one definition for the list query and the NOTIFY). */
+function previewSql(content: SQL): SQL {
+  return sql`case when char_length(${content}) > ${PREVIEW_LENGTH}
+              then left(${content}, ${PREVIEW_LENGTH - 3}) || '...' else ${content} end`;
+}
+
+/** Unread for admins: a user message after the last admin view (chat row aliased `c`). */
+const unreadSql = sql`coalesce(c.last_user_message_at > coalesce(c.admin_viewed_at, '-infinity'), false)`;
 
 // The last message is found by (chat_id, seq = last_seq) on the unique index: no N+1, no count(*).
 const listItemSelect = sql`
   select c.id, c.user_id, u.email as user_email, u.name as user_name, c.last_message_at,
-         case when char_length(m.content) > ${PREVIEW_LENGTH}
-              then left(m.content, ${PREVIEW_LENGTH - 3}) || '...' else m.content end as last_message_preview, m.sender_type as last_message_sender,
+         ${previewSql(sql`m.content`)} as last_message_preview, m.sender_type as last_message_sender,
          c.last_seq as message_count,
-         coalesce(c.last_user_message_at > coalesce(c.admin_viewed_at, '-infinity'), false) as unread,
+         ${unreadSql} as unread,
          c.archived_at is not null as archived, c.admin_viewed_at, c.last_seq,
          to_char(c.last_message_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
   from support_chats c
   join support_users u on u.id = c.user_id
   left join support_messages m on m.chat_id = c.id and m.seq = c.last_seq`;
 
+/**
+ * The message NOTIFY, over the stored message `m`, the updated chat `c` and its user `u`. The
+ * stored row and the chat's inbox item (as listItemSelect reads it) ride along when the payload
+ * fits Postgres' limit (a 5,000-character message may not), so listeners need no read-back;
+ * otherwise ids only.
+ */
+const notifyMessageSql = sql`pg_notify(${EVENTS_CHANNEL}, (
+  select case when octet_length(e.full_event) < ${MAX_NOTIFY_BYTES} then e.full_event else e.bare_event end
+  from (select json_build_object('e', 'message', 'chat_id', m.chat_id, 'seq', m.seq, 'sender_type', m.sender_type,
+                 'message', row_to_json(m),
+                 'item', json_build_object('id', c.id, 'user_id', c.user_id, 'user_email', u.email, 'user_name', u.name,
+                   'last_message_at', c.last_message_at, 'last_message_preview', ${previewSql(sql`m.content`)},
+                   'last_message_sender', m.sender_type, 'message_count', c.last_seq, 'unread', ${unreadSql},
+                   'archived', c.archived_at is not null, 'admin_viewed_at', c.admin_viewed_at, 'last_seq', c.last_seq)
+               )::text as full_event,
+               json_build_object('e', 'message', 'chat_id', m.chat_id, 'seq', m.seq, 'sender_type', m.sender_type)::text as bare_event) e))`;
+
 function iso(value: string | Date | null): string | null {
   return value === null ? null : new Date(value).toISOString();
 }
 
-function toListItem(row: RawListRow): ChatListItem & { admin_viewed_at: string | null; last_seq: number } {
+export function toListItem(row: ListItemRow): ChatListItem & { admin_viewed_at: string | null; last_seq: number } {
   return {
     id: row.id,
     user_id: row.user_id,
