@@ -2,10 +2,9 @@
 // sizes of other chat widgets, and time from script load to launcher painted in Chromium against a
 // minimal Lit element bundled with esbuild in the same run, both served by one local static server.
 import { build } from 'esbuild';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
@@ -97,7 +96,6 @@ export async function runWidget(options: { runs: number; log?: (line: string) =>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // playwright-core gives the browser a fresh profile directory of its own (it refuses --user-data-dir).
-  const userDataDir = await mkdtemp(join(tmpdir(), 'sc-bench-chromium-'));
   const browser = await chromium.launch(chromiumLaunchOptions());
   const samples = { supportChat: [] as number[], supportChatFcp: [] as number[], minimalLit: [] as number[], minimalLitFcp: [] as number[] };
   try {
@@ -120,7 +118,6 @@ export async function runWidget(options: { runs: number; log?: (line: string) =>
   } finally {
     await browser.close();
     server.close();
-    await rm(userDataDir, { recursive: true, force: true });
   }
   const paint = {
     runs: options.runs,
