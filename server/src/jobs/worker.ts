@@ -90,10 +90,11 @@ export function restartDelayMs(failuresInARow: number): number {
  * job fetch threw): measured with every connection dropped mid-batch, the pool stopped and 1,340
  * email jobs waited forever. Before a new runner starts (after a backoff, until the database
  * answers again), the jobs the dead one still held are unlocked: the ones whose completion it could
- * not record would otherwise wait graphile-worker's 4-hour lock timeout. A pool that starts
- * shutting down on its own and has not finished after SHUTDOWN_WAIT_MS is replaced as well: in the
- * same test its shutdown sometimes hung for good with no query in flight (see graphile/worker#592). They run again, which the
- * tasks allow (send_reply_email claims under a row lock and sends nothing twice).
+ * not record would otherwise wait graphile-worker's 4-hour lock timeout. They run again, which the
+ * tasks allow (send_reply_email claims under a row lock and sends nothing twice). A pool that
+ * starts shutting down on its own and has not finished after SHUTDOWN_WAIT_MS is replaced as well:
+ * in the same test its shutdown sometimes hung for good with no query in flight (compare
+ * graphile/worker#592).
  */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { config, logger } = options;
@@ -206,7 +207,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     stop() {
       stopping ??= (async () => {
         if (restartTimer) clearTimeout(restartTimer);
-        await runner.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'job runner stopped with an error'));
+        // A runner wedged in its own shutdown would never finish stopping: wait a bounded time.
+        const stopped = runner.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'job runner stopped with an error'));
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([stopped, new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)))]);
+        clearTimeout(timer);
         await closeOwned();
       })();
       return stopping;
