@@ -69,6 +69,32 @@ async function waitForSeq(client: WsClient, chatId: string, seq: number) {
 }
 
 describe('catch-up', () => {
+  it('restarts a client ahead of the server from the chat\'s last seq, and it gets later messages', async () => {
+    const { client, chatId, adminId } = await newChat();
+    for (let i = 1; i <= 3; i++) await chats.sendMessage(chatId, { type: 'admin', userId: adminId }, `a${i}`, `message ${i}`);
+    const subscribed = await subscribe(client, chatId, 50);
+    expect(subscribed.last_seq).toBe(3);
+    await chats.sendMessage(chatId, { type: 'admin', userId: adminId }, 'a4', 'message 4');
+    await waitForSeq(client, chatId, 4);
+    expect(seqs(client.messages(chatId))).toEqual([4]);
+  });
+
+  it('replays a backlog longer than one page and joins live delivery without a gap', async () => {
+    const { client, chatId, adminId, token } = await newChat();
+    const before = 450; // more than two catch-up pages of 200
+    for (let i = 1; i <= before; i++) await chats.sendMessage(chatId, { type: 'admin', userId: adminId }, `b${i}`, `message ${i}`);
+    client.terminate();
+    const { client: again } = await connect(url, token);
+    const writing = (async () => {
+      for (let i = before + 1; i <= before + 30; i++) await chats.sendMessage(chatId, { type: 'admin', userId: adminId }, `b${i}`, `message ${i}`);
+    })();
+    await subscribe(again, chatId, 7);
+    await writing;
+    await waitForSeq(again, chatId, before + 30);
+    await again.roundTrip();
+    expect(seqs(again.messages(chatId))).toEqual(range(8, before + 30));
+  });
+
   it('gives a client that reconnects with after_seq every missed message exactly once', async () => {
     const { client, chatId, adminId, token } = await newChat();
     await subscribe(client, chatId, 0);

@@ -43,9 +43,13 @@ function reader(messages: Message[], reads = { messages: 0, items: 0 }) {
     last_seq: messages.length,
   });
   return {
-    async findChat() {
+    async openCatchUp(_id: string, afterSeq: number | undefined, limit: number) {
       await tick();
-      return { lastSeq: messages.length } as never;
+      reads.messages += 1;
+      const lastSeq = messages.length;
+      const start = afterSeq === undefined ? lastSeq : Math.min(afterSeq, lastSeq);
+      const rows = messages.filter((m) => m.seq > start);
+      return { start, page: { messages: rows.slice(0, limit), has_more: rows.length > limit } };
     },
     async listMessages(_id: string, q: { after_seq?: number | undefined; limit?: number | undefined }) {
       await tick();

@@ -209,16 +209,19 @@ export class Connection implements Subscriber, Peer {
     }
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
-    const user = await this.app.users.ensureUser(identity);
-    // Reading first spares every reconnect the insert attempt of getOrCreateChat.
-    const chat =
-      identity.role === 'admin'
-        ? null
-        : ((await this.app.chats.findChatByUser(user.id)) ?? (await this.app.chats.getOrCreateChat(user.id)));
+    let user: UserRef;
+    let chatId: string | null = null;
+    if (identity.role === 'admin') {
+      user = await this.app.users.ensureUser(identity);
+    } else {
+      // One read for the user and their chat; only a first visit (or new claims) writes.
+      ({ user, chatId } = await this.app.users.ensureUserWithChat(identity));
+      chatId ??= (await this.app.chats.getOrCreateChat(user.id)).id;
+    }
     if (this.state === 'closed') return;
     this.identity = identity;
     this.user = user;
-    this.ownChatId = chat?.id ?? null;
+    this.ownChatId = chatId;
     this.state = 'ready';
     this.countedRole = identity.role;
     this.app.metrics.socketOpened(identity.role);

@@ -6,7 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { noTelemetry, type RealtimeTelemetry } from '../metrics/telemetry.js';
 import type { ChatService } from '../services/chat-service.js';
 import type { ChatListItem } from '../schemas/admin.js';
-import type { Message } from '../schemas/common.js';
+import type { Message, MessagePage } from '../schemas/common.js';
 import type { ChatEvent } from './events.js';
 
 /** A socket as the hub sees it. */
@@ -47,7 +47,7 @@ interface Room {
   userEmail: string | null | undefined;
 }
 
-type MessageReader = Pick<ChatService, 'listMessages' | 'getMessagesBySeq' | 'getListItems' | 'findChat'>;
+type MessageReader = Pick<ChatService, 'listMessages' | 'getMessagesBySeq' | 'getListItems' | 'openCatchUp'>;
 
 export interface HubOptions {
   /** Rows per catch-up query. */
@@ -112,14 +112,13 @@ export class Hub {
       void this.enqueue(chatId, async (room) => {
         // Errors here concern this subscriber only: report them to it, not to the whole room.
         try {
-          const chat = await this.chats.findChat(chatId);
-          if (!chat || !subscriber.open) return resolve();
-          const lastSeq = Number(chat.lastSeq);
-          // A client ahead of the server (restored database, foreign seq) restarts from the real end.
-          const start = afterSeq === undefined ? lastSeq : Math.min(afterSeq, lastSeq);
-          const subscription: Subscription = { deliveredSeq: start };
+          // The chat's last_seq and the first page in one statement; the start is clamped to
+          // last_seq, so a client ahead of the server (restored database) restarts from the real end.
+          const opened = await this.chats.openCatchUp(chatId, afterSeq, this.pageSize);
+          if (!opened || !subscriber.open) return resolve();
+          const subscription: Subscription = { deliveredSeq: opened.start };
           room.subscribers.set(subscriber, subscription);
-          await this.catchUp(room, subscriber, subscription);
+          await this.catchUp(room, subscriber, subscription, opened.page);
           if (room.subscribers.get(subscriber) === subscription) {
             send(subscriber, { type: 'subscribed', channel: 'chat', chat_id: chatId, last_seq: subscription.deliveredSeq });
           }
@@ -311,12 +310,12 @@ export class Hub {
     }
   }
 
-  /** Replays stored messages to one new subscriber (others in the room are not touched). */
-  private async catchUp(room: Room, subscriber: Subscriber, s: Subscription): Promise<void> {
+  /** Replays stored messages to one new subscriber (others in the room are not touched), from `first` on. */
+  private async catchUp(room: Room, subscriber: Subscriber, s: Subscription, first: MessagePage): Promise<void> {
     let replayed = 0;
+    let page = first;
     try {
       for (;;) {
-        const page = await this.chats.listMessages(room.chatId, { after_seq: s.deliveredSeq, limit: this.pageSize });
         for (const message of page.messages) {
           if (room.subscribers.get(subscriber) !== s || !subscriber.open) return;
           s.deliveredSeq = message.seq;
@@ -325,6 +324,7 @@ export class Hub {
           this.telemetry.messageDelivered(message.created_at, 'replay');
         }
         if (!page.has_more || page.messages.length === 0) return;
+        page = await this.chats.listMessages(room.chatId, { after_seq: s.deliveredSeq, limit: this.pageSize });
       }
     } finally {
       this.telemetry.caughtUp(replayed);

@@ -152,6 +152,7 @@ function decodeCursor(raw: string): ListCursor {
 export class ChatService {
   private readonly insertUserMessage: PreparedStatement<StoredMessageRow>;
   private readonly insertAdminMessage: PreparedStatement<StoredMessageRow>;
+  private readonly catchUpStart = new PreparedStatement<CatchUpRow>(catchUpStartSql());
 
   constructor(
     private readonly db: Database,
@@ -181,6 +182,21 @@ export class ChatService {
   async findChat(chatId: string): Promise<ChatRow | undefined> {
     const [chat] = await this.db.select().from(supportChats).where(eq(supportChats.id, chatId));
     return chat;
+  }
+
+  /**
+   * A subscription's start in one round trip: the chat's last_seq and the first page after
+   * `afterSeq` clamped to it (a client ahead of the server restarts from the real end; none means
+   * from the end). One statement, one snapshot: the page and last_seq agree. Undefined: no chat.
+   */
+  async openCatchUp(chatId: string, afterSeq: number | undefined, limit: number): Promise<CatchUpStart | undefined> {
+    const rows = await this.catchUpStart.run(this.db.$client, { chatId, afterSeq: afterSeq ?? null, limit: limit + 1 });
+    const first = rows[0];
+    if (!first) return undefined;
+    const stored = rows.filter((row): row is CatchUpRow & MessageSelection => row.id !== null);
+    const messages = stored.slice(0, limit).map(toWireMessage);
+    const start = afterSeq === undefined ? Number(first.lastSeq) : Math.min(afterSeq, Number(first.lastSeq));
+    return { start, page: { messages, has_more: stored.length > limit } };
   }
 
   /** One page of messages in chronological order: newest page by default, or after / before a seq. */
@@ -406,6 +422,36 @@ export type ListItemRow = {
   admin_viewed_at: string | Date | null;
   last_seq: string | number;
 };
+
+export interface CatchUpStart {
+  /** The seq delivery starts after: after_seq, clamped to the chat's last_seq. */
+  start: number;
+  page: MessagePage;
+}
+
+type CatchUpRow = { lastSeq: string | number } & { [K in keyof MessageSelection]: MessageSelection[K] | null };
+
+/** Placeholders: chatId, afterSeq (null: from the end), limit. A chat with no page yields one row of nulls. */
+function catchUpStartSql(): SQL {
+  const lastSeq = sql`${supportChats.lastSeq}`;
+  return sql`
+    select ${lastSeq} as "lastSeq", m.*
+    from ${supportChats}
+    left join lateral (
+      select ${supportMessages.id} as "id", ${supportMessages.chatId} as "chatId", ${supportMessages.seq} as "seq",
+             ${supportMessages.clientId} as "clientId", ${supportMessages.content} as "content",
+             ${supportMessages.senderType} as "senderType", coalesce(${senders.name}, ${senders.email}) as "senderName",
+             ${supportMessages.readAt} as "readAt", ${supportMessages.createdAt} as "createdAt"
+      from ${supportMessages}
+      left join ${supportUsers} ${sql.identifier('sender')} on ${senders.id} = ${supportMessages.senderId}
+      where ${supportMessages.chatId} = ${supportChats.id}
+        and ${supportMessages.seq} > least(coalesce(${sql.placeholder('afterSeq')}::bigint, ${lastSeq}), ${lastSeq})
+      order by ${supportMessages.seq}
+      limit ${sql.placeholder('limit')}::int
+    ) m on true
+    where ${supportChats.id} = ${sql.placeholder('chatId')}::uuid
+    order by m."seq"`;
+}
 
 /**
  * A statement built once from Drizzle SQL (placeholders for the per-call values) and run as a

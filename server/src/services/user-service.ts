@@ -2,7 +2,7 @@
 // so an authenticated request costs no write.
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { supportUsers, type UserRow } from '../db/schema.js';
+import { supportChats, supportUsers, type UserRow } from '../db/schema.js';
 import type { Identity } from '../auth/identity.js';
 
 const CACHE_LIMIT = 10_000;
@@ -23,10 +23,7 @@ export class UserService {
 
   /** The caller's support_users row; token claims win over stored values when present. */
   async ensureUser(identity: Identity): Promise<UserRef> {
-    const upToDate = (ref: UserRef | undefined): ref is UserRef =>
-      ref !== undefined &&
-      (identity.email === null || identity.email === ref.email) &&
-      (identity.name === null || identity.name === ref.name);
+    const upToDate = (ref: UserRef | undefined): ref is UserRef => ref !== undefined && isUpToDate(identity, ref);
     const cached = this.cache.get(identity.sub);
     if (upToDate(cached)) return cached;
     // Read before writing: after a restart thousands of reconnecting users would otherwise each
@@ -54,6 +51,24 @@ export class UserService {
     if (!row) throw new Error('user upsert returned nothing');
     this.remember(identity.sub, row);
     return row;
+  }
+
+  /**
+   * A visitor's row and own chat id (null while it has none) read together: the socket auth of
+   * every user, so a reconnect storm after a restart costs one round trip each, not two.
+   */
+  async ensureUserWithChat(identity: Identity): Promise<{ user: UserRef; chatId: string | null }> {
+    const [stored] = await this.db.$client<(UserRef & { chatId: string | null })[]>`
+      select u.id, u.email, u.name, c.id as "chatId"
+      from support_users u left join support_chats c on c.user_id = u.id
+      where u.external_id = ${identity.sub}`;
+    if (stored && isUpToDate(identity, stored)) {
+      const user = { id: stored.id, email: stored.email, name: stored.name };
+      this.remember(identity.sub, user);
+      return { user, chatId: stored.chatId };
+    }
+    const user = await this.ensureUser(identity);
+    return { user, chatId: null };
   }
 
   async updateContact(
@@ -88,4 +103,9 @@ export class UserService {
       if (oldest !== undefined) this.cache.delete(oldest);
     }
   }
+}
+
+/** The stored row already holds every claim the token brings. */
+function isUpToDate(identity: Identity, ref: UserRef): boolean {
+  return (identity.email === null || identity.email === ref.email) && (identity.name === null || identity.name === ref.name);
 }
