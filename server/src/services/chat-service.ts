@@ -1,9 +1,9 @@
 // The chat domain: every write is one transaction that also publishes its change event, so REST,
 // WebSocket and the worker share one path and nothing is broadcast that did not commit.
-import { and, asc, desc, eq, fillPlaceholders, gt, lt, sql, type Query, type SQL } from 'drizzle-orm';
-import { alias, PgDialect } from 'drizzle-orm/pg-core';
-import type { ParameterOrJSON } from 'postgres';
-import type { Database, Sql } from '../db/client.js';
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Database } from '../db/client.js';
+import { PreparedStatement } from '../db/prepared.js';
 import { supportChats, supportMessages, supportUsers, type ChatRow } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { EVENTS_CHANNEL, MAX_NOTIFY_BYTES, notifyStatement } from '../realtime/events.js';
@@ -451,25 +451,6 @@ function catchUpStartSql(): SQL {
     ) m on true
     where ${supportChats.id} = ${sql.placeholder('chatId')}::uuid
     order by m."seq"`;
-}
-
-/**
- * A statement built once from Drizzle SQL (placeholders for the per-call values) and run as a
- * named prepared statement: the message insert is the hottest statement, and building it per call
- * (Drizzle) and parsing and planning it per call (Postgres) cost more than the insert itself.
- */
-class PreparedStatement<Row> {
-  private readonly query: Query;
-
-  constructor(statement: SQL) {
-    this.query = new PgDialect().sqlToQuery(statement);
-  }
-
-  run(client: Sql, values: Record<string, unknown>): Promise<Row[]> {
-    return client.unsafe<Row[]>(this.query.sql, fillPlaceholders(this.query.params, values) as ParameterOrJSON<never>[], {
-      prepare: true,
-    });
-  }
 }
 
 /**
