@@ -150,7 +150,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
 
   const supervise = (current: Runner) => {
     const startedAt = Date.now();
-    const deadPoolIds = poolIds;
+    const runnerPoolIds = poolIds;
     poolIds = [];
     let ended = false;
     const died = (reason: unknown) => {
@@ -161,9 +161,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         restartTimer = undefined;
         if (stopping) return;
         try {
-          if (deadPoolIds.length > 0) {
-            await pgPool.query('select graphile_worker.force_unlock_workers($1::text[])', [deadPoolIds]);
-            deadPoolIds.length = 0;
+          if (runnerPoolIds.length > 0) {
+            await pgPool.query('select graphile_worker.force_unlock_workers($1::text[])', [runnerPoolIds]);
+            runnerPoolIds.length = 0;
           }
           const next = await run(runnerOptions);
           if (stopping) return void (await next.stop().catch(() => {}));
@@ -180,7 +180,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     const end = (reason: unknown) => {
       if (ended) return;
       ended = true;
-      for (const id of deadPoolIds) watchdogs.delete(id);
+      for (const id of runnerPoolIds) watchdogs.delete(id);
       if (Date.now() - startedAt > 60_000) failuresInARow = 0; // it ran well for a while: start over quickly
       died(reason);
     };
@@ -192,7 +192,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         end(`the runner did not finish shutting down within ${SHUTDOWN_WAIT_MS} ms`);
       }, SHUTDOWN_WAIT_MS).unref();
     };
-    for (const id of deadPoolIds) watchdogs.set(id, watchdog);
+    for (const id of runnerPoolIds) watchdogs.set(id, watchdog);
     current.promise.then(() => end('the runner finished'), end);
   };
   supervise(runner);
